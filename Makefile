@@ -1,0 +1,45 @@
+# stance — run `make` for the documented targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CONFIG ?= experiments/baseline.yaml
+MODEL_DIR ?= models/baseline
+PORT ?= 5000
+TRACKING ?= sqlite:///mlflow.db
+
+.DEFAULT_GOAL := help
+.PHONY: help install train ui score test check experiments clean
+
+help: ## Show the documented targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# camel-tools without its torch/transformers stack: only its data-free utilities are used (see README).
+	$(BIN)/python -m pip install --quiet --no-deps "camel-tools==1.6.0"
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install stance with its test tools
+
+check: install ## Validate labels/ (schema, values, offsets, ids, actors, sources)
+	$(BIN)/stance labels check labels
+
+train: check ## Train on the bundled labels, track in MLflow (mlflow.db), save to models/baseline
+	$(BIN)/stance train --config $(CONFIG) --output $(MODEL_DIR) --tracking-uri $(TRACKING)
+
+ui: install ## MLflow UI on http://127.0.0.1:$(PORT) over the local store
+	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false MLFLOW_DISABLE_TELEMETRY=true \
+	$(BIN)/mlflow ui --backend-store-uri $(TRACKING) --host 127.0.0.1 --port $(PORT) --workers 1
+
+score: install ## Score an article: make score FILE=article.txt
+	@test -n "$(FILE)" || (echo "usage: make score FILE=article.txt" >&2; exit 2)
+	$(BIN)/stance score $(FILE) --tracking-uri $(TRACKING)
+
+test: check ## Install, validate labels and run the tests
+	$(BIN)/python -m pytest
+
+clean: ## Remove derived files (models/, the venv stamp); keeps mlflow.db
+	rm -rf models build *.egg-info $(STAMP)

@@ -1,0 +1,234 @@
+"""The ``stance`` command: a thin Typer layer over the library functions.
+
+Each command parses its arguments, calls one library function and prints. A
+:class:`stance.errors.StanceError` becomes one line on stderr and exit code 1; anything else
+is a bug and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import functools
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from stance.errors import InputError, StanceError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Attributed statements, stance and frame in Arabic news on the coalition's withdrawal from Iraq.")
+labels_app = typer.Typer(no_args_is_help=True, help="Check the annotated corpus.")
+app.add_typer(labels_app, name="labels")
+
+
+class ClassifyFormat(str, enum.Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    table = "table"
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+
+
+def _user_errors(func):
+    """Turn a StanceError into one line on stderr and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except StanceError as exc:
+            _fail(str(exc))
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _scores(scores: dict[str, float]) -> str:
+    return " ".join(f"{k}={v:.2f}" for k, v in sorted(scores.items(), key=lambda kv: -kv[1]))
+
+
+def _write_rows(rows: list[dict], fmt: str, columns: list[str]) -> None:
+    if fmt == "jsonl":
+        for row in rows:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in row.items()})
+        typer.echo(buffer.getvalue(), nl=False)
+
+
+@app.command()
+@_user_errors
+def train(
+    config: Path = typer.Option(..., "--config", "-c", help="Experiment YAML (see experiments/)."),
+    data: Optional[Path] = typer.Option(None, "--data", help="Override the config's data path (labels folder, CSV or JSONL)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also save the trained model to this folder."),
+    tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI",
+                                               help="MLflow store (default sqlite:///mlflow.db)."),
+    report_test: bool = typer.Option(False, "--report-test", help="Also score the held-out test split (never tune on it)."),
+) -> None:
+    """Train on annotated statements with grouped cross-validation; track the run in MLflow."""
+    from stance.config import load_config
+    from stance.train import run_training
+
+    experiment = load_config(config)
+    if data is not None:
+        experiment = experiment.with_data_path(data)
+    summary = run_training(experiment, output=output, tracking_uri=tracking_uri, report_test=report_test)
+    result = summary.result
+    typer.echo(f"trained {experiment.name!r} on {result.n_train} statements "
+               f"({result.n_test} held out as test, not used)")
+    for key in sorted(result.metrics):
+        if "/" not in key and (key.startswith("cv_") or key.startswith("test_")):
+            typer.echo(f"  {key:32s} {result.metrics[key]:.4f}")
+    typer.echo(f"run {summary.run_id} in experiment {summary.experiment!r} at {summary.tracking_uri}")
+    if summary.registered_version:
+        typer.echo(f"registered {experiment.tracking.registered_model} v{summary.registered_version}: "
+                   f"{'promoted to @champion' if summary.promoted else 'not promoted'} ({summary.promotion_reason})")
+    if summary.output:
+        typer.echo(f"model saved to {summary.output}")
+
+
+@app.command()
+@_user_errors
+def classify(
+    input: str = typer.Argument(..., help="JSONL file (or - for stdin) with 'text' and optional 'id', 'actor'."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model folder or MLflow URI (default: the local champion)."),
+    format: ClassifyFormat = typer.Option(ClassifyFormat.jsonl, "--format", "-f"),
+    tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
+) -> None:
+    """Classify statements: one output record per input line, in the same order."""
+    from stance.predict import classify_records, load_model, read_statement_records
+
+    if input == "-":
+        source, lines = "<stdin>", sys.stdin
+    else:
+        path = Path(input)
+        if not path.is_file():
+            raise InputError("file not found", path=input)
+        source, lines = input, path.open(encoding="utf-8-sig")
+    records, failed = [], False
+    for item in read_statement_records(source, lines):
+        if isinstance(item, InputError):
+            _fail(str(item))
+            failed = True
+        else:
+            records.append(item)
+    loaded = load_model(model, tracking_uri)
+    rows = classify_records(loaded, records)
+    if format == ClassifyFormat.table:
+        for row in rows:
+            frame = f"  frame={row.result.frame.label}" if row.result.frame else ""
+            typer.echo(f"{row.id}\t{row.result.stance.label} ({row.result.stance.confidence:.2f}){frame}\t{row.text[:80]}")
+    else:
+        columns = ["id", "stance", "stance_scores", "confidence"] + (["frame", "frame_scores"] if loaded.has_frame else [])
+        _write_rows([r.to_dict() for r in rows], format.value, columns)
+    if failed:
+        raise typer.Exit(1)
+
+
+class ScoreFormat(str, enum.Enum):
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+SCORE_COLUMNS = ["article", "source", "start", "end", "sentence", "actor", "actor_canonical", "actor_type", "stance",
+                 "confidence", "stance_scores", "frame", "frame_scores"]
+
+
+@app.command()
+@_user_errors
+def score(
+    paths: list[str] = typer.Argument(..., help="Article files (.txt, .html, .jsonl), folders, or - for stdin."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model folder or MLflow URI (default: the local champion)."),
+    format: ScoreFormat = typer.Option(ScoreFormat.table, "--format", "-f"),
+    actors: Optional[Path] = typer.Option(None, "--actors", help="actors.csv to resolve speakers (default: the model's)."),
+    tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
+) -> None:
+    """Find every attributed statement in articles, with actor, stance, confidence and frame."""
+    from stance.io import read_articles
+    from stance.predict import actor_index_for, actor_summary, load_model, score_article
+
+    loaded = load_model(model, tracking_uri)
+    index = actor_index_for(loaded, actors)
+    failed = False
+    all_rows = []
+    for item in read_articles(paths):
+        if isinstance(item, InputError):
+            _fail(str(item))
+            failed = True
+            continue
+        rows = score_article(loaded, item, index)
+        all_rows.extend(rows)
+        if format == ScoreFormat.table:
+            typer.echo(f"== {item.article_id} ({item.source}): {len(rows)} statements")
+            for row in rows:
+                frame = row.result.frame.label if row.result.frame else "-"
+                typer.echo(f"  [{row.result.stance.label} {row.result.stance.confidence:.2f} | {frame}] "
+                           f"{row.actor_canonical} ({row.actor_type}): {row.sentence[:90]}")
+        elif format == ScoreFormat.jsonl:
+            for row in rows:
+                typer.echo(json.dumps(row.to_dict(), ensure_ascii=False))
+    if format == ScoreFormat.csv:
+        _write_rows([r.to_dict() for r in all_rows], "csv", SCORE_COLUMNS)
+    if format == ScoreFormat.table and all_rows:
+        typer.echo("\n== per actor")
+        for entry in actor_summary(all_rows):
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(entry["stance_counts"].items()))
+            typer.echo(f"  {entry['actor']} ({entry['actor_type']}): {entry['statements']} statements, "
+                       f"mostly {entry['majority_stance']} [{counts}], mean confidence {entry['mean_confidence']:.2f}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@labels_app.command("check")
+@_user_errors
+def labels_check(root: Path = typer.Argument(Path("labels"), help="The labels folder.")) -> None:
+    """Validate the corpus: schema, values, offsets, ids, actors, sources. Errors as file:line."""
+    from stance.labels import check_labels, label_counts, load_corpus
+
+    errors = check_labels(root)
+    if errors:
+        for line in errors:
+            typer.echo(line, err=True)
+        typer.echo(f"{len(errors)} error(s)", err=True)
+        raise typer.Exit(1)
+    corpus = load_corpus(root)
+    counts = label_counts(corpus)
+    typer.echo(f"ok: {len(corpus.articles)} articles, {len(corpus.statements)} statements")
+    for key, values in counts.items():
+        typer.echo(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items())))
+
+
+@labels_app.command("split")
+@_user_errors
+def labels_split(
+    root: Path = typer.Argument(Path("labels"), help="The labels folder."),
+    test_fraction: float = typer.Option(0.25, help="Share of each episode's new articles to hold out."),
+) -> None:
+    """Give new articles a fixed train/test split (by article); assigned articles never move."""
+    from stance.labels import assign_split
+
+    table = assign_split(root, test_fraction=test_fraction)
+    counts = table["split"].value_counts().to_dict()
+    typer.echo(f"split.csv: {counts.get('train', 0)} train, {counts.get('test', 0)} test articles")
+
+
+def main() -> None:
+    """Entry point of the ``stance`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

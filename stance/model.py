@@ -1,0 +1,212 @@
+"""The trained model: one pipeline per head, typed predictions, safe save and load.
+
+A model directory holds one skops file per head (skops executes no code on load and we
+only accept the scikit-learn, NumPy, SciPy and ``stance`` types listed in :data:`TRUSTED_PREFIXES`)
+and ``meta.json`` with the labels, config, actor table and a SHA-256 of every head file,
+verified before loading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from stance.errors import ModelError
+
+FORMAT_VERSION = 1
+TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "stance.", "builtins.", "collections.")
+STANCE_HEAD = "stance"
+FRAME_HEAD = "frame"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One head's prediction: the top label and the probability of every label."""
+
+    label: str
+    scores: dict[str, float]
+
+    @property
+    def confidence(self) -> float:
+        """Probability of the top label."""
+        return self.scores[self.label]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Stance (and frame, when the model has a frame head) of one statement."""
+
+    stance: Prediction
+    frame: Prediction | None = None
+
+
+def stance_head_name(target: str = "") -> str:
+    """Head name of the stance model for a target (one model per target, e.g. Mawqif)."""
+    return f"{STANCE_HEAD}/{target}" if target else STANCE_HEAD
+
+
+def input_frame(texts: Sequence[str], actors: Sequence[str] | None = None,
+                actor_types: Sequence[str] | None = None) -> pd.DataFrame:
+    """The pipeline input: ``text``, ``actor``, ``actor_type`` (empty strings where unknown)."""
+    n = len(texts)
+    return pd.DataFrame({
+        "text": [str(t) for t in texts],
+        "actor": [str(a or "") for a in (actors if actors is not None else [""] * n)],
+        "actor_type": [str(a or "") for a in (actor_types if actor_types is not None else [""] * n)],
+    })
+
+
+@dataclass
+class StanceModel:
+    """Fitted pipelines by head name plus metadata.
+
+    Attributes
+    ----------
+    heads:
+        ``stance`` (or ``stance/<target>`` per target) and optionally ``frame``.
+    meta:
+        JSON-serialisable: config, labels per head, metrics, actor table (``actors``), provenance.
+    """
+
+    heads: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_frame(self) -> bool:
+        return FRAME_HEAD in self.heads
+
+    @property
+    def targets(self) -> list[str]:
+        return sorted(h.split("/", 1)[1] for h in self.heads if h.startswith(STANCE_HEAD + "/"))
+
+    def predict_head(self, head: str, X: pd.DataFrame) -> list[Prediction]:
+        """Predict with one head; ``X`` is an :func:`input_frame`."""
+        if head not in self.heads:
+            raise ModelError(f"the model has no head {head!r}; it has: {', '.join(sorted(self.heads))}")
+        if len(X) == 0:
+            return []
+        pipeline = self.heads[head]
+        proba = pipeline.predict_proba(X)
+        classes = [str(c) for c in pipeline.classes_]
+        best = np.argmax(proba, axis=1)
+        return [Prediction(classes[b], {c: float(p) for c, p in zip(classes, row)}) for b, row in zip(best, proba)]
+
+    def classify(self, texts: Sequence[str], actors: Sequence[str] | None = None,
+                 actor_types: Sequence[str] | None = None, targets: Sequence[str] | None = None) -> list[Classification]:
+        """Classify statements.
+
+        Parameters
+        ----------
+        texts:
+            Statement sentences.
+        actors, actor_types:
+            Optional speaker and speaker type per statement.
+        targets:
+            For per-target models, the target of each statement (required then).
+
+        Returns
+        -------
+        list of Classification
+            In input order.
+        """
+        X = input_frame(texts, actors, actor_types)
+        if self.targets:
+            if targets is None:
+                raise ModelError(f"this model has one stance head per target ({', '.join(self.targets)}); "
+                                 "give each record a 'target'")
+            stances: list[Prediction | None] = [None] * len(X)
+            for target in set(targets):
+                idx = [i for i, t in enumerate(targets) if t == target]
+                for i, pred in zip(idx, self.predict_head(stance_head_name(target), X.iloc[idx])):
+                    stances[i] = pred
+        else:
+            stances = self.predict_head(STANCE_HEAD, X)
+        frames = self.predict_head(FRAME_HEAD, X) if self.has_frame else [None] * len(X)
+        return [Classification(s, f) for s, f in zip(stances, frames)]
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, directory: str | Path) -> Path:
+        """Write the model to ``directory`` atomically (built in a temporary sibling, then renamed)."""
+        import skops.io as sio
+
+        directory = Path(directory)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+        try:
+            files = {}
+            for head, pipeline in self.heads.items():
+                name = head.replace("/", "__") + ".skops"
+                sio.dump(pipeline, tmp / name)
+                files[head] = {"file": name, "sha256": _sha256(tmp / name)}
+            meta = {**self.meta, "format_version": FORMAT_VERSION, "heads": files}
+            (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+            if directory.exists():
+                backup = directory.with_name(directory.name + ".old")
+                shutil.rmtree(backup, ignore_errors=True)
+                os.replace(directory, backup)
+                os.replace(tmp, directory)
+                shutil.rmtree(backup, ignore_errors=True)
+            else:
+                os.replace(tmp, directory)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "StanceModel":
+        """Load a model directory safely.
+
+        Verifies each head file's SHA-256 against ``meta.json`` and refuses any type that is not
+        scikit-learn, NumPy, SciPy or ``stance``; skops itself runs no code on load.
+
+        Raises
+        ------
+        ModelError
+            If the directory is not a model, a checksum differs, or a file holds an untrusted type.
+        """
+        import skops.io as sio
+
+        directory = Path(directory)
+        meta_path = directory / "meta.json"
+        if not meta_path.is_file():
+            raise ModelError(f"{directory}: not a stance model directory (no meta.json); "
+                             "train one with `stance train --output DIR`")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{meta_path}: unreadable model metadata ({exc.msg})") from None
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"{meta_path}: model format {meta.get('format_version')!r} is not {FORMAT_VERSION}")
+        heads = {}
+        for head, info in meta.get("heads", {}).items():
+            path = directory / info["file"]
+            if not path.is_file():
+                raise ModelError(f"{path}: head file missing")
+            if _sha256(path) != info["sha256"]:
+                raise ModelError(f"{path}: checksum differs from the one recorded at training; refusing to load")
+            untrusted = sio.get_untrusted_types(file=path)
+            refused = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+            if refused:
+                raise ModelError(f"{path}: refusing to load untrusted type(s) {', '.join(refused)}")
+            heads[head] = sio.load(path, trusted=untrusted)
+        if STANCE_HEAD not in heads and not any(h.startswith(STANCE_HEAD + "/") for h in heads):
+            raise ModelError(f"{directory}: the model has no stance head")
+        return cls(heads=heads, meta=meta)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

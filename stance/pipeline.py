@@ -1,0 +1,90 @@
+"""The one factory that builds the scikit-learn pipeline from a config.
+
+Input of every pipeline is a DataFrame with the columns of :data:`INPUT_COLUMNS`
+(``text``, ``actor``, ``actor_type``; empty strings where unknown). Nothing else in the
+package constructs estimators.
+"""
+
+from __future__ import annotations
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.svm import LinearSVC
+
+from stance.config import ExperimentConfig, FeaturesConfig, ModelConfig, NormalizeConfig
+from stance.normalize import ArabicNormalizer
+
+INPUT_COLUMNS = ("text", "actor", "actor_type")
+# Tokens are already split by the normaliser: a word is any run of non-space characters.
+_WORD_TOKEN = r"(?u)\S\S+|[\u0600-\u06FF]"
+
+
+def build_normalizer(config: NormalizeConfig) -> ArabicNormalizer:
+    """The camel-tools normaliser configured by ``config``."""
+    return ArabicNormalizer(
+        alef=config.alef,
+        ya=config.ya,
+        teh_marbuta=config.teh_marbuta,
+        diacritics=config.diacritics,
+        tatweel=config.tatweel,
+        tokenizer=config.tokenizer,
+        stemmer=config.stemmer,
+    )
+
+
+def _text_features(features: FeaturesConfig):
+    common = dict(min_df=features.min_df, max_features=features.max_features,
+                  sublinear_tf=features.sublinear_tf, lowercase=False)
+    parts = []
+    if features.ngrams in ("word", "union"):
+        parts.append(("word", TfidfVectorizer(analyzer="word", token_pattern=_WORD_TOKEN,
+                                              ngram_range=features.word_ngram_range, **common)))
+    if features.ngrams in ("char", "union"):
+        parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=features.char_ngram_range, **common)))
+    return FeatureUnion(parts)
+
+
+def build_classifier(config: ModelConfig, seed: int = 13):
+    """The linear classifier configured by ``config`` (always exposes ``predict_proba``)."""
+    class_weight = None if config.class_weight == "none" else "balanced"
+    if config.classifier == "logreg":
+        return LogisticRegression(C=config.C, class_weight=class_weight, max_iter=config.max_iter)
+    if config.classifier == "linear_svm":
+        svm = LinearSVC(C=config.C, class_weight=class_weight, max_iter=config.max_iter, random_state=seed)
+        return CalibratedClassifierCV(svm, method="sigmoid", cv=3)
+    # sgd: alpha is the regularisation per sample; map C to it on a nominal 1000 samples.
+    return SGDClassifier(loss="log_loss", alpha=1.0 / (config.C * 1000), class_weight=class_weight,
+                         max_iter=config.max_iter, random_state=seed, tol=1e-4)
+
+
+def build_pipeline(config: ExperimentConfig) -> Pipeline:
+    """Build normaliser -> TF-IDF (word, char or both) [+ actor features] -> linear classifier.
+
+    Parameters
+    ----------
+    config:
+        The experiment; its ``normalize``, ``features`` and ``model`` sections are used.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Unfitted; expects a DataFrame with ``text``, ``actor`` and ``actor_type`` columns.
+    """
+    text_branch = Pipeline([
+        ("normalize", build_normalizer(config.normalize)),
+        ("tfidf", _text_features(config.features)),
+    ])
+    branches = [("text", text_branch, "text")]
+    if config.features.use_actor:
+        branches.append(("actor_type", OneHotEncoder(handle_unknown="ignore"), ["actor_type"]))
+        actor_words = Pipeline([
+            ("normalize", build_normalizer(config.normalize)),
+            ("tfidf", TfidfVectorizer(analyzer="word", token_pattern=_WORD_TOKEN, lowercase=False)),
+        ])
+        branches.append(("actor", actor_words, "actor"))
+    features = ColumnTransformer(branches, remainder="drop", sparse_threshold=1.0)
+    return Pipeline([("features", features), ("classifier", build_classifier(config.model, config.eval.seed))])

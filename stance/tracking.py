@@ -1,0 +1,206 @@
+"""All MLflow calls of the package live here (import it only where tracking is needed: it costs ~1 s).
+
+Store: ``--tracking-uri`` flag, else ``MLFLOW_TRACKING_URI``, else ``sqlite:///mlflow.db`` in the
+current directory with artifacts in ``./mlruns`` next to it (set explicitly so the database never
+records a stray absolute path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+from mlflow.tracking import MlflowClient
+
+from stance.errors import ModelError
+from stance.model import StanceModel
+
+CHAMPION_ALIAS = "champion"
+DEFAULT_REGISTERED_MODEL = "stance-classifier"
+PIP_REQUIREMENTS = ["scikit-learn", "pandas", "numpy", "scipy", "skops", "PyStemmer", "camel-tools", "six", "emoji",
+                    "regex", "pyyaml"]
+
+
+def resolve_tracking_uri(uri: str | None = None) -> str:
+    """The tracking URI in force: the argument, ``MLFLOW_TRACKING_URI``, or ``sqlite:///mlflow.db``."""
+    return uri or os.environ.get("MLFLOW_TRACKING_URI") or "sqlite:///mlflow.db"
+
+
+def _artifact_root(uri: str) -> str | None:
+    if uri.startswith("sqlite:///"):
+        db = Path(uri[len("sqlite:///"):]).resolve()
+        return (db.parent / "mlruns").as_uri()
+    return None
+
+
+def _connect(uri: str | None) -> str:
+    uri = resolve_tracking_uri(uri)
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    return uri
+
+
+def _experiment_id(name: str, uri: str) -> str:
+    client = MlflowClient(uri, uri)
+    existing = client.get_experiment_by_name(name)
+    if existing is not None:
+        return existing.experiment_id
+    root = _artifact_root(uri)
+    return client.create_experiment(name, artifact_location=f"{root}/{name}" if root else None)
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True, timeout=5).stdout
+        return out.stdout.strip() + ("-dirty" if dirty.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+class StanceClassifierModel(mlflow.pyfunc.PythonModel):
+    """pyfunc wrapper: a DataFrame with ``text`` (and optional ``actor``, ``actor_type``, ``target``)
+    in, one row per input with ``stance``, ``stance_scores`` (JSON) and, with a frame head,
+    ``frame`` and ``frame_scores`` out."""
+
+    def load_context(self, context):
+        self.model = StanceModel.load(context.artifacts["model_dir"])
+
+    def predict(self, context, model_input, params=None):
+        frame = pd.DataFrame(model_input)
+        cols = {c: frame[c].fillna("").astype(str).tolist() if c in frame else None
+                for c in ("text", "actor", "actor_type", "target")}
+        results = self.model.classify(cols["text"], cols["actor"], cols["actor_type"], cols["target"])
+        out = pd.DataFrame({"stance": [r.stance.label for r in results],
+                            "stance_scores": [json.dumps(r.stance.scores) for r in results]})
+        if self.model.has_frame:
+            out["frame"] = [r.frame.label for r in results]
+            out["frame_scores"] = [json.dumps(r.frame.scores) for r in results]
+        return out
+
+
+@dataclass(frozen=True)
+class LoggedRun:
+    run_id: str
+    tracking_uri: str
+    model_uri: str
+    registered_version: str | None
+    promoted: bool
+    promotion_reason: str
+
+
+def _champion_metric(client: MlflowClient, name: str, metric: str) -> tuple[float | None, str | None]:
+    try:
+        version = client.get_model_version_by_alias(name, CHAMPION_ALIAS)
+    except mlflow.exceptions.MlflowException:
+        return None, None
+    run = client.get_run(version.run_id)
+    return run.data.metrics.get(metric), version.version
+
+
+def log_training_run(result, tracking_uri: str | None = None) -> LoggedRun:
+    """Log a :class:`stance.train.TrainResult` as one run with nested fold runs; register and maybe promote.
+
+    The run gets the flattened config as params, every metric, the git commit and labels
+    checksum as tags, the artifacts folder, and the model as a pyfunc with signature and input
+    example. The new version becomes ``@champion`` only if its primary metric beats the current
+    champion's; the decision and its reason are logged as a tag and an artifact.
+    """
+    from mlflow.models import infer_signature
+
+    from stance.labels import labels_checksum
+
+    config = result.config
+    uri = _connect(tracking_uri)
+    experiment_id = _experiment_id(config.tracking.experiment, uri)
+    client = MlflowClient(uri, uri)
+    data_path = Path(config.data.path)
+    tags = {"git_commit": _git_commit(), "data_path": str(data_path), "primary_metric": result.primary_metric,
+            "labels_checksum": labels_checksum(data_path) if data_path.is_dir() else _file_checksum(data_path)}
+    with mlflow.start_run(experiment_id=experiment_id, run_name=config.name, description=config.description) as run:
+        mlflow.set_tags(tags)
+        mlflow.log_params(config.flat())
+        mlflow.log_params({"n_train": result.n_train, "n_test": result.n_test})
+        mlflow.log_metrics(result.metrics)
+        by_fold: dict[int, dict[str, float]] = {}
+        for fold in result.folds:
+            by_fold.setdefault(int(fold["fold"]), {}).update(
+                {k: float(v) for k, v in fold.items() if k not in ("fold", "head", "n_test")})
+        for number, fold_metrics in sorted(by_fold.items()):
+            with mlflow.start_run(experiment_id=experiment_id, run_name=f"{config.name}/fold-{number}", nested=True):
+                mlflow.log_metrics(fold_metrics)
+        mlflow.log_artifacts(str(result.artifact_dir))
+
+        with tempfile.TemporaryDirectory() as tmp:
+            model_dir = result.model.save(Path(tmp) / "model")
+            example = pd.DataFrame({"text": ["قال المتحدث إن الحكومة ملتزمة بإنهاء مهمة التحالف."],
+                                    "actor": ["المتحدث"], "actor_type": ["iraqi_government"]})
+            if result.model.targets:
+                example["target"] = result.model.targets[0]
+            wrapper = StanceClassifierModel()
+            wrapper.model = result.model
+            signature = infer_signature(example, wrapper.predict(None, example))
+            registered = config.tracking.registered_model
+            info = mlflow.pyfunc.log_model(
+                name="model", python_model=StanceClassifierModel(), artifacts={"model_dir": str(model_dir)},
+                signature=signature, input_example=example, pip_requirements=PIP_REQUIREMENTS,
+                registered_model_name=registered,
+            )
+        version = str(info.registered_model_version) if registered and info.registered_model_version else None
+        promoted, reason = False, "not registered (tracking.registered_model is null)"
+        if version is not None:
+            new = result.metrics[result.primary_metric]
+            old, old_version = _champion_metric(client, registered, result.primary_metric)
+            if old is None:
+                promoted, reason = True, f"first champion: {result.primary_metric}={new:.4f}"
+            elif new > old:
+                promoted, reason = True, (f"{result.primary_metric}={new:.4f} beats champion v{old_version} "
+                                          f"({old:.4f})")
+            else:
+                reason = f"{result.primary_metric}={new:.4f} does not beat champion v{old_version} ({old:.4f})"
+            if promoted:
+                client.set_registered_model_alias(registered, CHAMPION_ALIAS, version)
+            mlflow.set_tags({"promoted": str(promoted), "promotion_reason": reason})
+            mlflow.log_text(reason + "\n", "promotion.txt")
+        return LoggedRun(run.info.run_id, uri, info.model_uri, version, promoted, reason)
+
+
+def _file_checksum(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "unknown"
+
+
+def load_registered_model(uri: str, tracking_uri: str | None = None) -> StanceModel:
+    """Load a model from an MLflow URI (``models:/stance-classifier@champion``, ``runs:/<id>/model``)."""
+    _connect(tracking_uri)
+    try:
+        loaded = mlflow.pyfunc.load_model(uri)
+    except mlflow.exceptions.MlflowException as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelError(f"cannot load model {uri!r} from {resolve_tracking_uri(tracking_uri)}: {first}. "
+                         "Train one first with `make train`.") from None
+    return loaded.unwrap_python_model().model
+
+
+def log_extraction_run(metrics: dict[str, float], errors: pd.DataFrame, params: dict[str, str],
+                       experiment: str = "stance-extraction", tracking_uri: str | None = None) -> str:
+    """Log an extraction evaluation as its own run, with misses and false alarms as an artifact."""
+    uri = _connect(tracking_uri)
+    experiment_id = _experiment_id(experiment, uri)
+    with mlflow.start_run(experiment_id=experiment_id, run_name="extraction") as run:
+        mlflow.set_tags({"git_commit": _git_commit()})
+        mlflow.log_params(params)
+        mlflow.log_metrics(metrics)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "extraction_errors.csv"
+            errors.to_csv(path, index=False)
+            mlflow.log_artifact(str(path))
+        return run.info.run_id

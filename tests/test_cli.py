@@ -1,0 +1,161 @@
+"""The CLI contracts, driven through Typer's runner, and one end-to-end smoke run."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from stance.cli import app
+from tests.conftest import ARTICLE, STATEMENTS
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """Train once on the tiny CSV into a tmp MLflow store; return (store uri, model dir)."""
+    from tests import conftest
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    csv_path = tmp / "statements.csv"
+    import csv
+
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "article", "text", "actor", "actor_type", "label", "frame"])
+        for i, row in enumerate(conftest.STATEMENTS):
+            writer.writerow([f"s{i}", row[0], row[1], row[2], row[3], row[4], row[5]])
+    config = tmp / "tiny.yaml"
+    config.write_text(f"""
+name: tiny
+data: {{path: {tmp / 'unused.csv'}, text_column: text, label_column: label, frame_column: frame,
+        group_column: article, split_column: null}}
+features: {{char_ngram_range: [2, 4]}}
+eval: {{n_splits: 3, learning_curve: true}}
+tracking: {{experiment: smoke, registered_model: stance-classifier}}
+""", encoding="utf-8")
+    uri = f"sqlite:///{tmp / 'mlflow.db'}"
+    result = runner.invoke(app, ["train", "--config", str(config), "--data", str(csv_path),
+                                 "--output", str(tmp / "model"), "--tracking-uri", uri])
+    assert result.exit_code == 0, result.output
+    return uri, tmp / "model", result.output
+
+
+def test_train_prints_scores_run_and_promotion(trained):
+    uri, model_dir, output = trained
+    assert "cv_stance_macro_f1" in output and "cv_frame_macro_f1" in output
+    assert "promoted to @champion (first champion" in output
+    assert (model_dir / "meta.json").is_file()
+
+
+def test_run_is_tracked_with_artifacts_and_nested_folds(trained):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    uri, _, _ = trained
+    client = MlflowClient(uri, uri)
+    experiment = client.get_experiment_by_name("smoke")
+    runs = client.search_runs([experiment.experiment_id])
+    parents = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+    children = [r for r in runs if "mlflow.parentRunId" in r.data.tags]
+    assert len(parents) == 1 and len(children) == 3
+    parent = parents[0]
+    assert 0.0 <= parent.data.metrics["cv_stance_macro_f1"] <= 1.0
+    assert parent.data.params["model.classifier"] == "logreg"
+    assert parent.data.tags["git_commit"]
+    names = {a.path for a in client.list_artifacts(parent.info.run_id)}
+    for expected in ("confusion_matrix_stance.png", "classification_report_stance.json", "misclassified.csv",
+                     "top_ngrams.csv", "reliability_stance.png", "learning_curve.png", "promotion.txt"):
+        assert expected in names
+    version = client.get_model_version_by_alias("stance-classifier", "champion")
+    assert version.run_id == parent.info.run_id
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "table"])
+def test_classify_with_model_dir(trained, statements_jsonl, fmt):
+    _, model_dir, _ = trained
+    result = runner.invoke(app, ["classify", str(statements_jsonl), "--model", str(model_dir), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert [r["id"] for r in rows] == ["x1", "x2", "3"]
+        for row in rows:
+            assert row["stance"] in {"full_withdrawal", "bilateral_partnership", "ambiguous"}
+            assert abs(sum(row["stance_scores"].values()) - 1) < 1e-6
+            assert row["frame"] in row["frame_scores"]
+    elif fmt == "csv":
+        assert result.stdout.splitlines()[0] == "id,stance,stance_scores,confidence,frame,frame_scores"
+    else:
+        assert result.stdout.count("\n") == 3
+
+
+def test_classify_default_is_the_registered_champion(trained, statements_jsonl, monkeypatch):
+    uri, model_dir, _ = trained
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    via_registry = runner.invoke(app, ["classify", str(statements_jsonl)])
+    via_dir = runner.invoke(app, ["classify", str(statements_jsonl), "--model", str(model_dir)])
+    assert via_registry.exit_code == 0, via_registry.output
+    strip = lambda out: [{k: v for k, v in json.loads(l).items()} for l in out.splitlines()]  # noqa: E731
+    assert [r["stance"] for r in strip(via_registry.stdout)] == [r["stance"] for r in strip(via_dir.stdout)]
+
+
+def test_classify_reads_stdin(trained):
+    _, model_dir, _ = trained
+    line = json.dumps({"id": "a", "text": STATEMENTS[3][1]}, ensure_ascii=False)
+    result = runner.invoke(app, ["classify", "-", "--model", str(model_dir)], input=line + "\n")
+    assert result.exit_code == 0 and json.loads(result.stdout)["id"] == "a"
+
+
+def test_classify_malformed_line_is_reported_and_others_still_scored(trained, tmp_path):
+    _, model_dir, _ = trained
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"id": "ok", "text": STATEMENTS[0][1]}, ensure_ascii=False) + "\n{oops\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["classify", str(path), "--model", str(model_dir)])
+    assert result.exit_code == 1
+    assert f"error: {path}:2: malformed JSON" in result.stderr
+    assert json.loads(result.stdout)["id"] == "ok"
+
+
+def test_missing_model_is_one_clear_line(tmp_path, statements_jsonl):
+    result = runner.invoke(app, ["classify", str(statements_jsonl), "--model", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {tmp_path}: not a stance model directory (no meta.json); " \
+                                    "train one with `stance train --output DIR`"
+
+
+def test_tampered_model_is_refused(trained, tmp_path, statements_jsonl):
+    import shutil
+
+    _, model_dir, _ = trained
+    copy = tmp_path / "copy"
+    shutil.copytree(model_dir, copy)
+    with (copy / "stance.skops").open("ab") as handle:
+        handle.write(b"x")
+    result = runner.invoke(app, ["classify", str(statements_jsonl), "--model", str(copy)])
+    assert result.exit_code == 1
+    assert "checksum differs from the one recorded at training; refusing to load" in result.stderr
+
+
+def test_score_finds_statements_in_an_article(trained, tmp_path):
+    _, model_dir, _ = trained
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(app, ["score", str(article), "--model", str(model_dir), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 2
+    for row in rows:
+        for key in ("article", "sentence", "actor", "actor_canonical", "actor_type", "stance", "stance_scores", "frame"):
+            assert key in row
+    assert rows[0]["actor"].endswith("الخزعلي")
+    table = runner.invoke(app, ["score", str(article), "--model", str(model_dir)])
+    assert "== per actor" in table.stdout
+
+
+def test_unknown_config_key_fails_with_one_line(tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text("name: x\nmodel: {classifer: logreg}\n", encoding="utf-8")
+    result = runner.invoke(app, ["train", "--config", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {config}: unknown key(s) model.classifer")
