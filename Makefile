@@ -9,7 +9,7 @@ PORT ?= 5000
 TRACKING ?= sqlite:///mlflow.db
 
 .DEFAULT_GOAL := help
-.PHONY: help install train ui score test check experiments clean
+.PHONY: help install train ui score test check experiments clean browser
 
 help: ## Show the documented targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,7 +38,16 @@ score: install ## Score an article: make score FILE=article.txt
 	@test -n "$(FILE)" || (echo "usage: make score FILE=article.txt" >&2; exit 2)
 	$(BIN)/stance score $(FILE) --tracking-uri $(TRACKING)
 
-test: check ## Install, validate labels and run the tests
+# Debian's chromium + an Arabic font for the headless-browser tests; apt-get only when missing.
+# As root (a fresh CI container has no sudo) apt-get runs directly, otherwise through sudo.
+browser: ## Install headless Chromium and fonts-noto-core with apt-get (only if /usr/bin/chromium is missing)
+	@if [ -x /usr/bin/chromium ]; then echo "chromium: /usr/bin/chromium is installed"; else \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-core; \
+	fi
+
+test: check browser ## Install, validate labels and Chromium, run the tests
 	$(BIN)/python -m pytest
 
 clean: ## Remove derived files (models/, the venv stamp); keeps mlflow.db

@@ -192,6 +192,69 @@ def score(
         raise typer.Exit(1)
 
 
+@app.command()
+@_user_errors
+def report(
+    article: str = typer.Argument(..., help="One article (.txt, .html, or a .jsonl holding one record)."),
+    output: Path = typer.Option(..., "--output", "-o", help="The HTML page to write, e.g. report.html."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model folder or MLflow URI (default: the local champion)."),
+    actors: Optional[Path] = typer.Option(None, "--actors", help="actors.csv to resolve speakers (default: the model's)."),
+    tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
+) -> None:
+    """Write an HTML review page of one article: statements highlighted by stance, per-actor table on top."""
+    from stance.io import read_articles
+    from stance.predict import actor_index_for, actor_summary, load_model, score_article
+    from stance.report import render_report, write_report
+
+    items = list(read_articles([article]))
+    for item in items:
+        if isinstance(item, InputError):
+            raise item
+    if len(items) != 1:
+        raise InputError(f"holds {len(items)} articles; `stance report` takes exactly one", path=article)
+    loaded = load_model(model, tracking_uri)
+    rows = score_article(loaded, items[0], actor_index_for(loaded, actors))
+    written = write_report(output, render_report(items[0], rows, actor_summary(rows)))
+    typer.echo(str(written))
+
+
+@app.command()
+@_user_errors
+def explain(
+    text: str = typer.Argument(..., help="The statement (Arabic sentence)."),
+    actor: str = typer.Option("", "--actor", help="Speaker as written (used if the model has actor features)."),
+    actor_type: str = typer.Option("", "--actor-type"),
+    head: str = typer.Option("stance", "--head", help="stance or frame."),
+    top: int = typer.Option(10, "--top", "-k", help="How many n-grams to show."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model folder or MLflow URI (default: the local champion)."),
+    tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
+) -> None:
+    """Show which n-grams pushed one statement to its label."""
+    from stance.explain import explain_statement
+    from stance.predict import load_model
+
+    result = explain_statement(load_model(model, tracking_uri), text, actor, actor_type, head=head, k=top)
+    typer.echo(f"{result.head}: {result.label} ({result.confidence:.2f})")
+    for item in result.contributions:
+        typer.echo(f"  +{item.contribution:.4f}  {item.feature}")
+
+
+@app.command()
+@_user_errors
+def experiments(
+    paths: list[Path] = typer.Argument(None, help="Config files or folders (default: experiments/baseline.yaml experiments/search)."),
+    tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
+) -> None:
+    """Run every experiment variant (one MLflow run each) and print the comparison table."""
+    from stance.search import run_search
+
+    chosen = paths or [Path("experiments/baseline.yaml"), Path("experiments/search")]
+    result = run_search(chosen, tracking_uri=tracking_uri)
+    columns = ["name", "score", "cv_stance_macro_f1", "cv_frame_macro_f1", "cv_stance_ece", "promoted", "status"]
+    typer.echo(result.table[columns].to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    typer.echo(f"comparison logged as run {result.comparison_run_id}")
+
+
 @labels_app.command("check")
 @_user_errors
 def labels_check(root: Path = typer.Argument(Path("labels"), help="The labels folder.")) -> None:
@@ -209,6 +272,26 @@ def labels_check(root: Path = typer.Argument(Path("labels"), help="The labels fo
     typer.echo(f"ok: {len(corpus.articles)} articles, {len(corpus.statements)} statements")
     for key, values in counts.items():
         typer.echo(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items())))
+
+
+@labels_app.command("agreement")
+@_user_errors
+def labels_agreement(
+    second_pass: Path = typer.Argument(..., help="CSV statement_id,stance,frame from an independent annotator."),
+    root: Path = typer.Option(Path("labels"), "--labels", help="The labels folder."),
+    first: Optional[Path] = typer.Option(None, "--first", help="The first annotation before adjudication (CSV)."),
+    disagreements: Optional[Path] = typer.Option(None, "--disagreements", help="Write the disagreeing rows here (CSV)."),
+) -> None:
+    """Cohen's kappa for stance and frame against an independent second annotation."""
+    from stance.labels import agreement, load_corpus
+
+    result = agreement(load_corpus(root), second_pass, first)
+    typer.echo(f"{result.n} statements double-annotated")
+    typer.echo(f"  stance: kappa {result.kappa_stance:.3f}, raw agreement {result.agreement_stance:.3f}")
+    typer.echo(f"  frame:  kappa {result.kappa_frame:.3f}, raw agreement {result.agreement_frame:.3f}")
+    if disagreements is not None:
+        result.disagreements.to_csv(disagreements, index=False)
+        typer.echo(f"  {len(result.disagreements)} disagreements written to {disagreements}")
 
 
 @labels_app.command("split")

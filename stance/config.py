@@ -335,15 +335,35 @@ def load_config(path: str | Path) -> ExperimentConfig:
     ConfigError
         If the file is missing, is not valid YAML, or holds an unknown key or value.
     """
-    import yaml
 
     path = Path(path)
+    return ExperimentConfig.from_dict(_load_raw(path, seen=()), source=str(path))
+
+
+def _load_raw(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """Read a YAML mapping; a ``base: other.yaml`` key (relative to the file) is loaded first and
+    overridden section by section, so a variant states only what it changes."""
+    import yaml
+
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
+    if path.resolve() in seen:
+        raise ConfigError(f"{path}: circular 'base' chain")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise ConfigError(f"{path}{line}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
-    return ExperimentConfig.from_dict(raw or {}, source=str(path))
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the config must be a mapping at the top level")
+    base = raw.pop("base", None)
+    if base is None:
+        return raw
+    merged = _load_raw(path.parent / str(base), seen + (path.resolve(),))
+    for key, value in raw.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged

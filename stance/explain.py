@@ -78,3 +78,36 @@ def explain_row(pipeline, X: pd.DataFrame, label: str, k: int = 10) -> list[Cont
     contributions = [(values[n] * weights[j], j) for n, j in enumerate(idx)]
     contributions.sort(key=lambda pair: -pair[0])
     return [Contribution(_readable(str(names[j])), float(c)) for c, j in contributions[:k] if c > 0]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A statement's predicted label and the n-grams that pushed it there."""
+
+    head: str
+    label: str
+    confidence: float
+    contributions: list[Contribution]
+
+
+def explain_statement(model, text: str, actor: str = "", actor_type: str = "", head: str = "stance",
+                      k: int = 10) -> Explanation:
+    """Explain one statement with one head of a :class:`stance.model.StanceModel`.
+
+    Parameters
+    ----------
+    model:
+        The loaded model.
+    text, actor, actor_type:
+        The statement and (optionally) its speaker.
+    head:
+        ``stance`` or ``frame`` (or ``stance/<target>``).
+    k:
+        How many features to return.
+    """
+    from stance.model import input_frame
+
+    X = input_frame([text], [actor], [actor_type])
+    prediction = model.predict_head(head, X)[0]
+    pushes = explain_row(model.heads[head], X, prediction.label, k=k)
+    return Explanation(head, prediction.label, prediction.confidence, pushes)

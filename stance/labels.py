@@ -291,3 +291,57 @@ def assign_split(root: str | Path = "labels", test_fraction: float = 0.25, seed:
     table.to_csv(tmp, index=False)
     tmp.replace(path)
     return table
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Inter-annotator agreement between the corpus labels and an independent second pass."""
+
+    n: int
+    kappa_stance: float
+    kappa_frame: float
+    agreement_stance: float
+    agreement_frame: float
+    disagreements: pd.DataFrame
+
+
+def agreement(corpus: Corpus, second_pass: str | Path, first_labels: str | Path | None = None) -> Agreement:
+    """Cohen's kappa for stance and frame between two annotations of the same statements.
+
+    Parameters
+    ----------
+    corpus:
+        The loaded corpus (its labels are the first annotation unless ``first_labels`` is given).
+    second_pass:
+        CSV with ``statement_id,stance,frame`` from an annotator who did not see the first labels.
+    first_labels:
+        Optional CSV with ``statement_id,stance,frame`` holding the first annotation as it was
+        before adjudication (so kappa is measured on the independent labels, not the adjudicated ones).
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    errors: list[str] = []
+    rows = _read_rows(Path(second_pass), ("statement_id", "stance", "frame"), errors)
+    if errors:
+        raise SchemaError(errors[0])
+    second = pd.DataFrame([r for _, r in rows])
+    if first_labels is not None:
+        first_rows = _read_rows(Path(first_labels), ("statement_id", "stance", "frame"), errors)
+        if errors:
+            raise SchemaError(errors[0])
+        first = pd.DataFrame([r for _, r in first_rows])
+        first = first.merge(corpus.statements[["statement_id", "sentence", "actor"]], on="statement_id")
+    else:
+        first = corpus.statements[["statement_id", "sentence", "actor", "stance", "frame"]]
+    merged = first.merge(second[["statement_id", "stance", "frame"]], on="statement_id", suffixes=("_first", "_second"))
+    if merged.empty:
+        raise SchemaError("no statement ids in common with the corpus", path=str(second_pass))
+    differ = (merged["stance_first"] != merged["stance_second"]) | (merged["frame_first"] != merged["frame_second"])
+    return Agreement(
+        n=len(merged),
+        kappa_stance=float(cohen_kappa_score(merged["stance_first"], merged["stance_second"])),
+        kappa_frame=float(cohen_kappa_score(merged["frame_first"], merged["frame_second"])),
+        agreement_stance=float((merged["stance_first"] == merged["stance_second"]).mean()),
+        agreement_frame=float((merged["frame_first"] == merged["frame_second"]).mean()),
+        disagreements=merged[differ].reset_index(drop=True),
+    )

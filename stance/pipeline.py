@@ -19,8 +19,8 @@ from stance.config import ExperimentConfig, FeaturesConfig, ModelConfig, Normali
 from stance.normalize import ArabicNormalizer
 
 INPUT_COLUMNS = ("text", "actor", "actor_type")
-# Tokens are already split by the normaliser: a word is any run of non-space characters.
-_WORD_TOKEN = r"(?u)\S\S+|[\u0600-\u06FF]"
+# Tokens are already split by the normaliser; punctuation tokens (، « :) are left to the char n-grams.
+_WORD_TOKEN = r"(?u)\w+"
 
 
 def build_normalizer(config: NormalizeConfig) -> ArabicNormalizer:

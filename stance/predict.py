@@ -114,11 +114,11 @@ def actor_index_for(model: StanceModel, actors_csv: str | Path | None = None):
     from stance.actors import ActorIndex
 
     if actors_csv is not None:
-        return ActorIndex.from_labels(Path(actors_csv).parent)
+        return ActorIndex.from_csv(actors_csv)
     if model.meta.get("actors"):
         return ActorIndex.from_records(model.meta["actors"])
     if Path("labels/actors.csv").is_file():
-        return ActorIndex.from_labels(Path("labels"))
+        return ActorIndex.from_csv(Path("labels/actors.csv"))
     return ActorIndex.from_records([])
 
 

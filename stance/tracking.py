@@ -204,3 +204,27 @@ def log_extraction_run(metrics: dict[str, float], errors: pd.DataFrame, params: 
             errors.to_csv(path, index=False)
             mlflow.log_artifact(str(path))
         return run.info.run_id
+
+
+def log_comparison(table: pd.DataFrame, experiment: str = "stance", tracking_uri: str | None = None) -> str:
+    """Log the model-search comparison table (CSV and Markdown) as its own run ``search-comparison``."""
+    uri = _connect(tracking_uri)
+    experiment_id = _experiment_id(experiment, uri)
+    with mlflow.start_run(experiment_id=experiment_id, run_name="search-comparison") as run:
+        mlflow.set_tags({"git_commit": _git_commit(), "kind": "comparison"})
+        mlflow.log_text(table.to_csv(index=False), "comparison.csv")
+        mlflow.log_text(table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False),
+                        "comparison.md")
+        best = table.dropna(subset=["score"])
+        if len(best):
+            mlflow.log_metric("best_score", float(best["score"].iloc[0]))
+            mlflow.set_tag("best_variant", str(best["name"].iloc[0]))
+        return run.info.run_id
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -311,4 +311,4 @@ def _actor_records(config: ExperimentConfig, actors_csv: str | Path | None) -> l
         actors_csv = data / "actors.csv"
     from stance.actors import ActorIndex
 
-    return ActorIndex.from_labels(Path(actors_csv).parent).to_records()
+    return ActorIndex.from_csv(actors_csv).to_records()

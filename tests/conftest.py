@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,56 @@ def statements_jsonl(tmp_path: Path) -> Path:
             {"text": STATEMENTS[2][1]}]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """Train once per test module on the tiny CSV into a tmp MLflow store.
+
+    Returns (store uri, model dir, the ``stance train`` output).
+    """
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    tmp = tmp_path_factory.mktemp("e2e")
+    csv_path = tmp / "statements.csv"
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "article", "text", "actor", "actor_type", "label", "frame"])
+        for i, row in enumerate(STATEMENTS):
+            writer.writerow([f"s{i}", row[0], row[1], row[2], row[3], row[4], row[5]])
+    config = tmp / "tiny.yaml"
+    config.write_text(f"""
+name: tiny
+data: {{path: {tmp / 'unused.csv'}, text_column: text, label_column: label, frame_column: frame,
+        group_column: article, split_column: null}}
+features: {{char_ngram_range: [2, 4]}}
+eval: {{n_splits: 3, learning_curve: true}}
+tracking: {{experiment: smoke, registered_model: stance-classifier}}
+""", encoding="utf-8")
+    uri = f"sqlite:///{tmp / 'mlflow.db'}"
+    result = CliRunner().invoke(app, ["train", "--config", str(config), "--data", str(csv_path),
+                                      "--output", str(tmp / "model"), "--tracking-uri", uri])
+    assert result.exit_code == 0, result.output
+    return uri, tmp / "model", result.output
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="no headless Chromium at /usr/bin/chromium (`make browser` installs Debian's)")
+
+
+def run_chromium(url: str, profile: Path, *options: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Open ``url`` once in headless Chromium with a throwaway profile and no background traffic.
+
+    ``options`` add the action, e.g. ``--dump-dom`` (the DOM after scripts ran is the stdout)
+    or ``--screenshot=PATH``. Fails the test if Chromium exits non-zero.
+    """
+    profile.mkdir(parents=True, exist_ok=True)
+    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", *options, url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"chromium exited {done.returncode}: {done.stderr[-2000:]}"
+    return done

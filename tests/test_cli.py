@@ -11,36 +11,6 @@ from tests.conftest import ARTICLE, STATEMENTS
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory):
-    """Train once on the tiny CSV into a tmp MLflow store; return (store uri, model dir)."""
-    from tests import conftest
-
-    tmp = tmp_path_factory.mktemp("e2e")
-    csv_path = tmp / "statements.csv"
-    import csv
-
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["id", "article", "text", "actor", "actor_type", "label", "frame"])
-        for i, row in enumerate(conftest.STATEMENTS):
-            writer.writerow([f"s{i}", row[0], row[1], row[2], row[3], row[4], row[5]])
-    config = tmp / "tiny.yaml"
-    config.write_text(f"""
-name: tiny
-data: {{path: {tmp / 'unused.csv'}, text_column: text, label_column: label, frame_column: frame,
-        group_column: article, split_column: null}}
-features: {{char_ngram_range: [2, 4]}}
-eval: {{n_splits: 3, learning_curve: true}}
-tracking: {{experiment: smoke, registered_model: stance-classifier}}
-""", encoding="utf-8")
-    uri = f"sqlite:///{tmp / 'mlflow.db'}"
-    result = runner.invoke(app, ["train", "--config", str(config), "--data", str(csv_path),
-                                 "--output", str(tmp / "model"), "--tracking-uri", uri])
-    assert result.exit_code == 0, result.output
-    return uri, tmp / "model", result.output
-
-
 def test_train_prints_scores_run_and_promotion(trained):
     uri, model_dir, output = trained
     assert "cv_stance_macro_f1" in output and "cv_frame_macro_f1" in output

@@ -1,0 +1,113 @@
+"""Tests for stance.actors: table loading, alias resolution, type guessing, records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stance.actors import ActorIndex, canonical_key, guess_actor_type
+from stance.errors import SchemaError
+
+RECORDS = [
+    {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["السوداني", "رئيس الوزراء العراقي"]},
+    {"canonical": "لويد أوستن", "type": "us_government", "aliases": ["أوستن", "وزير الدفاع الأمريكي"]},
+    {"canonical": "باسم العوادي", "type": "iraqi_government", "aliases": ["المتحدث باسم الحكومة العراقية"]},
+    {"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["الحكومة", "بغداد"]},
+    {"canonical": "قائد عسكري عراقي", "type": "iraqi_government", "aliases": ["قائد عسكري رفيع"]},
+    {"canonical": "مسؤولون أمريكيون", "type": "us_government", "aliases": ["مسؤول أمريكي"]},
+    {"canonical": "لجنة الأمن والدفاع النيابية", "type": "iraqi_parliament", "aliases": ["لجنة الأمن والدفاع"]},
+    {"canonical": "بدر الزيادي", "type": "iraqi_parliament", "aliases": ["الزيادي"]},
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> ActorIndex:
+    return ActorIndex.from_records(RECORDS)
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("السوداني", ("محمد شياع السوداني", "iraqi_government")),
+        ("رئيسُ الوزراءِ العراقيّ", ("محمد شياع السوداني", "iraqi_government")),
+        ("وزير الدفاع الأمريكي لويد أوستن", ("لويد أوستن", "us_government")),
+        ("وزير الدفاع الأميركي لويد أوستن", ("لويد أوستن", "us_government")),
+        ("المتحدث باسم الحكومة العراقية باسم العوادي", ("باسم العوادي", "iraqi_government")),
+        ("وللحكومة", ("الحكومة العراقية", "iraqi_government")),
+        ("قائداً عسكرياً رفيعاً في الجيش العراقي", ("قائد عسكري عراقي", "iraqi_government")),
+        ("عضو لجنة الأمن والدفاع النيابية بدر الزيادي", ("بدر الزيادي", "iraqi_parliament")),
+        ("مسؤول دفاعي أمريكي", ("مسؤولون أمريكيون", "us_government")),
+        ("حسين علاوي، مستشار رئيس الوزراء العراقي", ("حسين علاوي، مستشار رئيس الوزراء العراقي", "iraqi_government")),
+    ],
+)
+def test_resolve(index: ActorIndex, written: str, expected: tuple[str, str]):
+    assert index.resolve(written) == expected
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("وزير الدفاع الأميركي", "us_government"),
+        ("وزارة النفط", "iraqi_government"),
+        ("النائب عن تحالف الفتح", "iraqi_parliament"),
+        ("كتائب سيد الشهداء", "armed_faction"),
+        ("تيار الحكمة", "political_party"),
+        ("برلمان إقليم كردستان", "kurdistan_region"),
+        ("الخارجية الإيرانية", "iran"),
+        ("وزارة الدفاع البريطانية", "coalition"),
+        ("الخبير الأمني سرمد البياتي", "analyst"),
+        ("بابا الفاتيكان", "other"),
+    ],
+)
+def test_guess_actor_type(written: str, expected: str):
+    assert guess_actor_type(written) == expected
+
+
+def test_unknown_actor_keeps_its_written_form(index: ActorIndex):
+    assert index.resolve("المحلل السياسي إحسان الشمري") == ("المحلل السياسي إحسان الشمري", "analyst")
+
+
+def test_records_round_trip(index: ActorIndex):
+    again = ActorIndex.from_records(index.to_records())
+    assert again.to_records() == index.to_records()
+    assert again.resolve("أوستن") == ("لويد أوستن", "us_government")
+    assert len(again) == len(RECORDS)
+    assert "لويد اوستن" in again
+
+
+def test_canonical_key_ignores_spelling_variants():
+    assert canonical_key("وزارة الخارجية الأمريكية") == canonical_key("وزارةُ الخارجيّة الامريكيه")
+
+
+def test_from_csv_reads_extras(tmp_path: Path):
+    (tmp_path / "actors.csv").write_text("canonical,type,aliases\nلويد أوستن,us_government,أوستن\n", encoding="utf-8")
+    batch = tmp_path / "corpus" / "retold_x"
+    batch.mkdir(parents=True)
+    (batch / "actors_extra.csv").write_text("canonical,type,aliases\nلويد أوستن,us_government,وزير الدفاع|البنتاغون\nجون كيربي,us_government,كيربي\n", encoding="utf-8")
+    index = ActorIndex.from_csv(tmp_path / "actors.csv")
+    assert index.resolve("كيربي") == ("جون كيربي", "us_government")
+    assert index.resolve("البنتاغون") == ("لويد أوستن", "us_government")
+    assert len(ActorIndex.from_csv(tmp_path / "actors.csv", include_extras=False)) == 1
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("canonical,type\nأوستن,us_government\n", "actors.csv:1: missing column(s) aliases; expected canonical,type,aliases"),
+        ("canonical,type,aliases\nأوستن,pentagon,\n", "actors.csv:2: unknown actor type 'pentagon' for 'أوستن'; expected one of iraqi_government, iraqi_parliament, armed_faction, political_party, kurdistan_region, us_government, coalition, iran, analyst, other"),
+        ("canonical,type,aliases\nأوستن,us_government,\nأوستن,coalition,\n", "actors.csv:3: actor 'أوستن' has type 'coalition' here but 'us_government' before"),
+        ("canonical,type,aliases\n,us_government,\n", "actors.csv:2: empty canonical actor name"),
+    ],
+)
+def test_bad_tables_raise_schema_errors(tmp_path: Path, content: str, message: str):
+    path = tmp_path / "actors.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(SchemaError) as caught:
+        ActorIndex.from_csv(path, include_extras=False)
+    assert str(caught.value) == f"{tmp_path}/{message}"
+
+
+def test_missing_table(tmp_path: Path):
+    with pytest.raises(SchemaError, match="actor table not found"):
+        ActorIndex.from_csv(tmp_path / "none.csv")
