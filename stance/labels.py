@@ -180,6 +180,14 @@ def _check(root: Path, require_split: bool = True) -> tuple[list[str], Corpus | 
             last_end[aid] = end
             statements.append({**{k: row[k] for k in STATEMENT_COLUMNS}, "start": start, "end": end,
                                "batch": batch.name})
+        sources_path = batch / "statement_sources.csv"
+        if sources_path.is_file():
+            for line, row in _read_rows(sources_path, ("statement_id", "source_url"), errors):
+                where = f"{sources_path}:{line}"
+                if row["statement_id"] not in seen_statements:
+                    errors.append(f"{where}: statement_id {row['statement_id']!r} is not in the corpus")
+                if not row["source_url"].strip():
+                    errors.append(f"{where}: empty source_url")
     for aid in sorted(set(split_of) - set(seen_articles)):
         errors.append(f"{root / 'split.csv'}:0: article {aid!r} is not in any articles.csv")
     if errors:
