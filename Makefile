@@ -9,7 +9,7 @@ PORT ?= 5000
 TRACKING ?= sqlite:///mlflow.db
 
 .DEFAULT_GOAL := help
-.PHONY: help install train ui score test check experiments clean browser
+.PHONY: help install train ui score test check experiments mawqif evaluate clean browser
 
 help: ## Show the documented targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# camel-tools without its torch/transformers stack: only its data-free utilities are used (see README).
 	$(BIN)/python -m pip install --quiet --no-deps "camel-tools==1.6.0"
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,spark]"
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install stance with its test tools
@@ -30,6 +30,15 @@ check: install ## Validate labels/ (schema, values, offsets, ids, actors, source
 train: check ## Train on the bundled labels, track in MLflow (mlflow.db), save to models/baseline
 	$(BIN)/stance train --config $(CONFIG) --output $(MODEL_DIR) --tracking-uri $(TRACKING)
 
+experiments: check ## Model search: every experiments/search/*.yaml variant as one MLflow run, then a comparison table
+	$(BIN)/stance experiments experiments/baseline.yaml experiments/search --tracking-uri $(TRACKING)
+
+mawqif: install ## The same pipeline on the Mawqif benchmark (train split, CV per target)
+	$(BIN)/stance train --config experiments/mawqif.yaml --tracking-uri $(TRACKING)
+
+evaluate: check ## Statement extractor vs. the gold statements in labels/ (logged to MLflow)
+	$(BIN)/stance evaluate --extraction --labels labels --tracking-uri $(TRACKING)
+
 ui: install ## MLflow UI on http://127.0.0.1:$(PORT) over the local store
 	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false MLFLOW_DISABLE_TELEMETRY=true \
 	$(BIN)/mlflow ui --backend-store-uri $(TRACKING) --host 127.0.0.1 --port $(PORT) --workers 1
@@ -37,6 +46,9 @@ ui: install ## MLflow UI on http://127.0.0.1:$(PORT) over the local store
 score: install ## Score an article: make score FILE=article.txt
 	@test -n "$(FILE)" || (echo "usage: make score FILE=article.txt" >&2; exit 2)
 	$(BIN)/stance score $(FILE) --tracking-uri $(TRACKING)
+
+bench: install ## Throughput of `stance score` against a read+normalise floor on 2,000 articles -> bench/out/results.json
+	$(BIN)/python bench/bench_score.py $(BENCH_ARGS)
 
 # Debian's chromium + an Arabic font for the headless-browser tests; apt-get only when missing.
 # As root (a fresh CI container has no sudo) apt-get runs directly, otherwise through sudo.

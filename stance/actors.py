@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-import yaml
-
 from stance.errors import SchemaError
-from stance.text import normalize_arabic
+from stance.lexicon import Lexicon, canonical_key, cue_data, load_lexicon, places, strip_article, token_matches, token_variants, tokenize_names
 
 __all__ = [
     "ACTOR_TYPES",
@@ -46,16 +42,6 @@ ACTOR_TYPES = (
 )
 
 _COLUMNS = ("canonical", "type", "aliases")
-_TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
-# Names after these words are their complement, not the speaker: "مستشار رئيس الوزراء"
-# is not the prime minister.
-_DEPENDENT_HEADS = frozenset(normalize_arabic(w) for w in ("مستشار", "مستشارة", "سفير", "سفيرة", "نظير", "نظيره", "مبعوث", "ضد", "عن", "مع", "في", "لدى", "داخل"))
-
-
-# Ranks and honorifics between a title and a name: "قائد القوة اللواء جون برينان".
-_RANKS = frozenset(normalize_arabic(w) for w in ("اللواء", "العميد", "الجنرال", "الفريق", "الركن", "العقيد", "السيد", "الشيخ", "الدكتور", "د", "المشير", "الأدميرال", "الرائد", "النقيب", "في", "باسم", "أول"))
-
-
 def default_actors_path() -> Path:
     """``labels/actors.csv`` under the project root (the folder above the package).
 
@@ -67,79 +53,10 @@ def default_actors_path() -> Path:
     return Path(__file__).resolve().parent.parent / "labels" / "actors.csv"
 
 
-def canonical_key(name: str) -> str:
-    """Normalised form of an actor name, for comparing canonical names.
-
-    Parameters
-    ----------
-    name:
-        A canonical or written actor name.
-
-    Returns
-    -------
-    str
-        The name normalised (see :func:`stance.text.normalize_arabic`), punctuation
-        removed, whitespace collapsed.
-    """
-    return " ".join(tokenize_names(name))
-
-
-def tokenize_names(text: str) -> list[str]:
-    """Normalised word tokens of ``text`` (punctuation and quotes dropped).
-
-    Parameters
-    ----------
-    text:
-        Any text.
-
-    Returns
-    -------
-    list of str
-        The tokens.
-    """
-    return _TOKEN.findall(normalize_arabic(text))
-
-
-def _strip_article(token: str) -> str:
-    return token[2:] if token.startswith("ال") and len(token) > 4 else token
-
-
-def _variants(token: str) -> frozenset[str]:
-    """Forms a written token may stand for: without و/ف, ب/ل/ك, the article, or the
-    accusative alef (``قائداً`` -> ``قائد``)."""
-    forms = {token}
-    if len(token) > 3 and token[0] in "وف":
-        forms.add(token[1:])
-    for form in list(forms):
-        if form.startswith("لل") and len(form) > 3:
-            forms.add("ال" + form[2:])
-        elif len(form) > 3 and form[0] in "بلك":
-            forms.add(form[1:])
-    for form in list(forms):
-        if form.endswith("ا") and len(form) > 3:
-            forms.add(form[:-1])
-    return frozenset({_strip_article(f) for f in forms} | forms)
-
-
-def _token_matches(written: str, alias_token: str) -> bool:
-    variants = _variants(written)
-    return alias_token in variants or _strip_article(alias_token) in variants
-
-
-@functools.cache
-def _lexicon() -> Mapping[str, object]:
-    return yaml.safe_load(resources.files("stance.data").joinpath("cues.yaml").read_text(encoding="utf-8"))
-
-
-@functools.cache
-def _places() -> frozenset[str]:
-    return frozenset(canonical_key(w) for w in _lexicon().get("places", []))
-
-
 @functools.cache
 def _type_rules() -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
     rules = []
-    for rule in _lexicon()["type_rules"]:
+    for rule in cue_data()["type_rules"]:
         rules.append((rule["type"], frozenset(canonical_key(w) for w in rule["words"]), frozenset(canonical_key(w) for w in rule.get("unless", []))))
     return tuple(rules)
 
@@ -147,7 +64,7 @@ def _type_rules() -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
 def _contains_phrase(tokens: Sequence[str], phrase: str) -> bool:
     words = phrase.split()
     n = len(words)
-    return any(all(_token_matches(tokens[i + k], words[k]) for k in range(n)) for i in range(len(tokens) - n + 1))
+    return any(all(token_matches(tokens[i + k], words[k]) for k in range(n)) for i in range(len(tokens) - n + 1))
 
 
 def guess_actor_type(written: str) -> str:
@@ -175,6 +92,33 @@ def guess_actor_type(written: str) -> str:
         if any(_contains_phrase(tokens, w) for w in words) and not any(_contains_phrase(tokens, w) for w in unless):
             return actor_type
     return "other"
+
+
+def _is_title(token: str, lex: Lexicon) -> bool:
+    return bool(token_variants(token) & lex.title_words)
+
+
+def _definite(tokens: Sequence[str], k: int) -> bool:
+    """Whether the noun at ``k`` is definite: with the article, or in a construct with a
+    definite noun ("وزير الدفاع")."""
+    def article(token: str) -> bool:
+        return token.lstrip("وف").startswith(("ال", "لل"))
+
+    return article(tokens[k]) or (k + 1 < len(tokens) and article(tokens[k + 1]))
+
+
+def _find(tokens: Sequence[str], by_first: Mapping[str, list[tuple[tuple[str, ...], str, str]]]) -> list["AliasMatch"]:
+    found = []
+    for i, token in enumerate(tokens):
+        seen: set[str] = set()
+        for form in token_variants(token):
+            for alias_tokens, canonical, key in by_first.get(strip_article(form), ()):
+                if key in seen or i + len(alias_tokens) > len(tokens):
+                    continue
+                if all(token_matches(tokens[i + k], alias_tokens[k]) for k in range(len(alias_tokens))):
+                    seen.add(key)
+                    found.append(AliasMatch(i, i + len(alias_tokens), canonical, key))
+    return sorted(found, key=lambda m: (m.start, -m.end))
 
 
 @dataclass(frozen=True)
@@ -244,19 +188,39 @@ class ActorIndex:
 
     def _build(self) -> None:
         # First token (article stripped) -> [(alias tokens, canonical, normalised alias)].
-        # When two actors share an alias the one listed first keeps it.
+        # A canonical name belongs to its actor even when another lists it as an alias. An
+        # alias listed by several actors is ambiguous: a title ("المتحدث باسم البنتاغون",
+        # held by one person after another) is left out of the lookup and resolved from
+        # the article (see ambiguous_owners); a shared name or place keeps the actor
+        # listed first. A single generic word ("العسكري") is never an alias on its own.
+        lex = load_lexicon()
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         self._names: dict[str, frozenset[str]] = {}
-        owner: dict[str, str] = {}
+        self._ambiguous: dict[str, tuple[str, ...]] = {}
+        self._generic: set[str] = set()
+        self._ambiguous_by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        owners: dict[str, list[str]] = {}
         for canonical in self._types:
-            names = [canonical, *self._aliases[canonical]]
-            self._names[canonical] = frozenset(canonical_key(n) for n in names)
-            for name in names:
-                tokens = tuple(tokenize_names(name))
-                key = " ".join(tokens)
-                if not tokens or owner.setdefault(key, canonical) != canonical:
+            owners[canonical_key(canonical)] = [canonical]
+        for canonical in self._types:
+            self._names[canonical] = frozenset(canonical_key(n) for n in [canonical, *self._aliases[canonical]])
+            for alias in self._aliases[canonical]:
+                key = canonical_key(alias)
+                if not key:
                     continue
-                self._by_first.setdefault(_strip_article(tokens[0]), []).append((tokens, canonical, key))
+                if " " not in key and strip_article(key) in lex.generic_words:
+                    self._generic.add(strip_article(key))
+                    continue
+                listed = owners.setdefault(key, [])
+                if canonical not in listed and not (listed and listed[0] in self._types and canonical_key(listed[0]) == key):
+                    listed.append(canonical)
+        for key, listed in owners.items():
+            tokens = tuple(key.split())
+            if len(listed) > 1 and _is_title(tokens[0], lex):
+                self._ambiguous[key] = tuple(listed)
+                self._ambiguous_by_first.setdefault(strip_article(tokens[0]), []).append((tokens, listed[0], key))
+                continue
+            self._by_first.setdefault(strip_article(tokens[0]), []).append((tokens, listed[0], key))
         self._keys = {canonical_key(c): c for c in self._types}
 
     @classmethod
@@ -383,17 +347,26 @@ class ActorIndex:
         list of AliasMatch
             All matches, in order of start position.
         """
-        found = []
-        for i, token in enumerate(tokens):
-            seen: set[str] = set()
-            for form in _variants(token):
-                for alias_tokens, canonical, key in self._by_first.get(_strip_article(form), ()):
-                    if key in seen or i + len(alias_tokens) > len(tokens):
-                        continue
-                    if all(_token_matches(tokens[i + k], alias_tokens[k]) for k in range(len(alias_tokens))):
-                        seen.add(key)
-                        found.append(AliasMatch(i, i + len(alias_tokens), canonical, key))
-        return sorted(found, key=lambda m: (m.start, -m.end))
+        return _find(tokens, self._by_first)
+
+    def ambiguous_matches(self, tokens: Sequence[str]) -> list[tuple[AliasMatch, tuple[str, ...]]]:
+        """Occurrences of ambiguous aliases: titles listed by several actors.
+
+        They are left out of :meth:`find_aliases`; the article decides between the
+        actors (:mod:`stance.attribution` takes the one it named earlier).
+
+        Parameters
+        ----------
+        tokens:
+            Normalised tokens.
+
+        Returns
+        -------
+        list of (AliasMatch, tuple of str)
+            Each match (its ``canonical`` is the actor listed first) and every actor that
+            lists the alias, in table order.
+        """
+        return [(m, self._ambiguous[m.alias]) for m in _find(tokens, self._ambiguous_by_first)]
 
     def starts_alias(self, token: str) -> bool:
         """Whether some alias or canonical name can start with this normalised token.
@@ -408,7 +381,25 @@ class ActorIndex:
         bool
             True if an alias starts with it (prefixes allowed as in :meth:`find_aliases`).
         """
-        return any(_strip_article(form) in self._by_first for form in _variants(token))
+        return any(strip_article(form) in self._by_first for form in token_variants(token))
+
+    def is_generic_alias(self, token: str) -> bool:
+        """Whether a token is a one-word alias too common to look up (``العسكري``).
+
+        Such an alias names its actor only when the article has named the actor before
+        (a surname after the full name); :mod:`stance.attribution` decides that.
+
+        Parameters
+        ----------
+        token:
+            A normalised token.
+
+        Returns
+        -------
+        bool
+            True if some actor lists the token (clitics allowed) as a generic alias.
+        """
+        return bool({strip_article(f) for f in token_variants(token)} & self._generic)
 
     def best_match(self, tokens: Sequence[str]) -> AliasMatch | None:
         """The alias that names the speaker in a speaker span.
@@ -428,8 +419,9 @@ class ActorIndex:
         AliasMatch or None
             The chosen match, or None when no alias occurs.
         """
+        lex = load_lexicon()
         every = self.find_aliases(tokens)
-        matches = [m for m in every if m.start == 0 or not (_variants(tokens[m.start - 1]) & _DEPENDENT_HEADS)]
+        matches = [m for m in every if m.start == 0 or not (token_variants(tokens[m.start - 1]) & lex.dependent_heads)]
         outer = [m for m in matches if not any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in matches)]
         if not outer:
             return None
@@ -445,9 +437,9 @@ class ActorIndex:
                     chain = m
                 continue
             gap = range(chain.end, m.start)
-            if m.alias in _places():
+            if m.alias in places():
                 break
-            if all(k in covered or tokens[k] in _RANKS for k in gap) or (len(gap) <= 2 and tokens[chain.end] == "في"):
+            if all(k in covered or tokens[k] in lex.ranks for k in gap) or (len(gap) <= 2 and tokens[chain.end] == "في"):
                 chain = m
             else:
                 break
@@ -459,8 +451,11 @@ class ActorIndex:
         Looks for aliases and canonical names inside ``written`` (after normalisation,
         allowing clitic prefixes; see :meth:`best_match`). An anonymous source that names
         no alias (``مسؤول دفاعي أمريكي``) goes to the collective actor of its affiliation
-        (``anonymous_rules`` in ``cues.yaml``). Anything else keeps its written form and
-        gets a type guessed from its words (:func:`guess_actor_type`).
+        (``anonymous_rules`` in ``cues.yaml``). A title alias followed by a personal name
+        the table does not know (``المتحدث باسم البنتاغون جوناثان هوفمان``) names someone
+        else: the speaker is the body the title names (``البنتاغون``), or else keeps its
+        written form with the title's type. Anything else keeps its written form and gets
+        a type guessed from its words (:func:`guess_actor_type`).
 
         Parameters
         ----------
@@ -484,6 +479,8 @@ class ActorIndex:
         tokens = tokenize_names(written)
         anonymous = self._anonymous(tokens)
         match = self.best_match(tokens)
+        if match is not None and self.names_someone_else(tokens, match):
+            return self._title_holder(written, tokens, match)
         if match is not None and not (anonymous and match.end - match.start < len(tokens) and match.start > 0):
             return match.canonical, self._types[match.canonical]
         if anonymous is not None:
@@ -493,10 +490,85 @@ class ActorIndex:
         cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
         return cleaned, guess_actor_type(cleaned)
 
+    def names_someone_else(self, tokens: Sequence[str], match: AliasMatch) -> bool:
+        """Whether ``match`` is a title alias followed by a personal name the table lacks.
+
+        ``المتحدث باسم البنتاغون جوناثان هوفمان``: the title is an alias of another
+        holder, and the name after it says who speaks.
+
+        Parameters
+        ----------
+        tokens:
+            Normalised tokens of the speaker span.
+        match:
+            An alias match in ``tokens``.
+
+        Returns
+        -------
+        bool
+            True if the match starts with a title word and, after any ranks, the next
+            token looks like a personal name (no article, no lexicon word, no alias).
+        """
+        lex = load_lexicon()
+        # Only a definite title names one holder; "مسؤول أمريكي رفيع" stays anonymous.
+        if not _is_title(tokens[match.start], lex) or not _definite(tokens, match.start):
+            return False
+        k = match.end
+        while k < len(tokens) and tokens[k] in lex.ranks:
+            k += 1
+        return k < len(tokens) and self._is_unknown_name(tokens[k], lex)
+
+    def has_unknown_name(self, tokens: Sequence[str]) -> bool:
+        """Whether a span that opens with a title goes on to a personal name the table lacks.
+
+        Parameters
+        ----------
+        tokens:
+            Normalised tokens of the speaker span.
+
+        Returns
+        -------
+        bool
+            True if the first token is a title word and a later one looks like a
+            personal name (see :meth:`names_someone_else`).
+        """
+        lex = load_lexicon()
+        if len(tokens) < 2 or not _is_title(tokens[0], lex) or not _definite(tokens, 0) or not self._is_unknown_name(tokens[-1], lex):
+            return False
+        # The span ends with the name: "الرئيس الأمريكي السابق دونالد ترمب".
+        k = len(tokens) - 1
+        while k > 1 and self._is_unknown_name(tokens[k - 1], lex):
+            k -= 1
+        return tokens[k - 1].startswith("ال") or bool(token_variants(tokens[k - 1]) & (lex.title_words | lex.ranks))
+
+    def _is_unknown_name(self, token: str, lex: Lexicon) -> bool:
+        forms = token_variants(token)
+        return (
+            len(token) >= 3
+            and token.isalpha()
+            and not token.startswith(("ال", "وال", "لل", "بال", "با", "بت", "بإ"))
+            and not token.endswith(("ها", "هم", "هما"))
+            and not forms & (lex.title_words | lex.actor_nouns | lex.generic_words | lex.subject_stops | lex.ranks | lex.dependent_heads | lex.connectors | lex.media_words | lex.document_words | places())
+            and not self.starts_alias(token)
+            and guess_actor_type(token) == "other"
+        )
+
+    def _title_holder(self, written: str, tokens: Sequence[str], title: AliasMatch) -> tuple[str, str]:
+        """The speaker of "title + unknown name": the body named in the title, else as written."""
+        lex = load_lexicon()
+        inside = [m for m in self.find_aliases(tokens[title.start : title.end]) if m.end - m.start < title.end - title.start and not _is_title(m.alias.split()[0], lex)]
+        if inside:
+            body = max(inside, key=lambda m: (m.end, m.end - m.start))
+            return body.canonical, self._types[body.canonical]
+        cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
+        return cleaned, self._types[title.canonical]
+
     def _anonymous(self, tokens: Sequence[str]) -> str | None:
-        lexicon = _lexicon()
-        heads = frozenset(canonical_key(w) for w in lexicon["anonymous_heads"])
-        if not tokens or not (_variants(tokens[0]) & heads):
+        lexicon = cue_data()
+        heads = load_lexicon().anonymous_heads
+        # Anonymous sources are indefinite ("مسؤول أمني"); "المسؤول الأمني في الكتائب"
+        # is a title.
+        if not tokens or not (token_variants(tokens[0]) & heads) or tokens[0].lstrip("وف").startswith(("ال", "لل")):
             return None
         for rule in lexicon["anonymous_rules"]:
             canonical = rule["canonical"]

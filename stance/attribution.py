@@ -23,15 +23,15 @@ actor of an earlier statement whose names share the most words with it.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from stance.actors import ActorIndex, _lexicon, _places, _strip_article, _variants, canonical_key, tokenize_names
-from stance.text import body_lines, normalize_arabic, split_sentences
+from stance.actors import ActorIndex
+from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
+from stance.text import body_lines, match_key, split_sentences
 
-__all__ = ["Statement", "find_statements", "statement_units", "Lexicon", "load_lexicon"]
+__all__ = ["Statement", "find_statements", "statement_units"]
 
 Span = tuple[int, int]
 
@@ -69,71 +69,6 @@ class Statement:
     actor_canonical: str
     actor_type: str
     cue: str
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """Normalised word sets from ``cues.yaml`` (see the comments there)."""
-
-    verbs: frozenset[str]
-    participles: frozenset[str]
-    source_words: frozenset[str]
-    relay_verbs: frozenset[str]
-    document_intro: frozenset[str]
-    subject_stops: frozenset[str]
-    media_words: frozenset[str]
-    addressee_prefixes: tuple[str, ...]
-    connectors: frozenset[str]
-    continuation_words: frozenset[str]
-    document_words: frozenset[str]
-    title_words: frozenset[str]
-    actor_nouns: frozenset[str]
-
-
-def _norm_set(words: Sequence[str]) -> frozenset[str]:
-    return frozenset(canonical_key(w) for w in words)
-
-
-def _verb_forms(stem: str) -> set[str]:
-    base = stem[:-1] if stem[-1] in "اي" else stem
-    forms = {stem, base + "ت", stem + "ا", base + "وا", base + "تا"}
-    return {p + f for f in forms for p in ("", "و", "ف")}
-
-
-@functools.cache
-def load_lexicon() -> Lexicon:
-    """Load the attribution lexicon from ``stance/data/cues.yaml`` (cached).
-
-    Returns
-    -------
-    Lexicon
-        Normalised word sets, with inflected and prefixed verb forms generated.
-    """
-    raw = _lexicon()
-    verbs: set[str] = set()
-    for stem in raw["speech_verbs"]:
-        verbs |= _verb_forms(canonical_key(stem))
-    for verb in raw["present_verbs"]:
-        verbs |= {canonical_key(verb), "و" + canonical_key(verb)}
-    participles: set[str] = set()
-    for word in raw["participles"]:
-        word = canonical_key(word)
-        participles |= {word, word[:-1], word[:-1] + "ه"}
-    return Lexicon(
-        verbs=frozenset(verbs),
-        participles=frozenset(participles),
-        source_words=_norm_set(raw["source_words"]),
-        relay_verbs=_norm_set(raw["relay_verbs"]),
-        document_intro=_norm_set(raw["document_intro"]),
-        subject_stops=_norm_set(raw["subject_stops"]),
-        media_words=_norm_set(raw["media_words"]),
-        addressee_prefixes=tuple(canonical_key(w) for w in raw["addressee_prefixes"]),
-        connectors=_norm_set(raw["connectors"]),
-        continuation_words=_norm_set(raw["continuation_words"]),
-        document_words=frozenset(_strip_article(canonical_key(w)) for w in raw["document_words"]),
-        title_words=frozenset(_strip_article(canonical_key(w)) for w in raw["title_words"]),
-        actor_nouns=frozenset(_strip_article(canonical_key(w)) for w in raw["actor_nouns"]),
-    )
 
 
 # -- statement units --------------------------------------------------------------------
@@ -216,7 +151,7 @@ class _Token:
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    return [_Token(m.start(), m.end(), normalize_arabic(m.group()), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    return [_Token(m.start(), m.end(), match_key(m.group()), m.group()) for m in _TOKEN.finditer(text, start, end)]
 
 
 @dataclass(frozen=True)
@@ -235,17 +170,24 @@ def _is_stop(tok: _Token, nxt: _Token | None, lex: Lexicon) -> bool:
         return True
     if norm in lex.subject_stops or norm in lex.verbs or norm in lex.participles:
         return True
-    if norm in ("في", "وفي") and nxt is not None and (nxt.norm in lex.media_words or _strip_article(nxt.norm) in lex.media_words):
+    if norm in ("في", "وفي") and nxt is not None and (nxt.norm in lex.media_words or strip_article(nxt.norm) in lex.media_words):
         return True
     if norm == "ل" or (norm.startswith("ل") and nxt is not None and nxt.norm in "«“\""):
         return True  # لـ«الشرق الأوسط»: the addressee
     if norm.startswith(lex.addressee_prefixes) and not norm.startswith(("لجن", "لواء")):
         return norm not in lex.actor_nouns and not _is_actor_word(norm, lex)
+    if _is_verbal_complement(norm, lex):
+        return True  # "وتوعدت الكتائب بتحويل ...", "واتهم ... بالتجسس": the verb's complement
     return False
 
 
+def _is_verbal_complement(norm: str, lex: Lexicon) -> bool:
+    """A بـ + verbal noun (``بتحويل``, ``بالتجسس``): it follows the speaker, never in it."""
+    return len(norm) >= 5 and norm[0] == "ب" and (norm[1] == "ت" or norm[1:3] == "ال") and not _is_actor_word(norm, lex)
+
+
 def _is_actor_word(norm: str, lex: Lexicon) -> bool:
-    return bool(_variants(norm) & (lex.actor_nouns | lex.title_words))
+    return bool(token_variants(norm) & (lex.actor_nouns | lex.title_words))
 
 
 def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: bool = False, actors: ActorIndex | None = None) -> tuple[int, int]:
@@ -269,6 +211,9 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
                 break
             j = close + 1
             continue
+        if tok.norm == "عن" and j > i and token_variants(toks[j - 1].norm) & lex.constituency_titles:
+            j += 1  # "النائب عن تيار الحكمة حسن فدعم"
+            continue
         if _is_stop(tok, nxt, lex):
             break
         j += 1
@@ -284,9 +229,35 @@ def _mentions_actor(toks: Sequence[_Token], span: tuple[int, int], actors: Actor
     words = [t.norm for t in toks[start:end] if not t.is_punct]
     if not words:
         return False
-    if _is_actor_word(words[0], lex) or words[0] in lex.continuation_words or _strip_article(words[0]) in lex.document_words:
+    if _is_actor_word(words[0], lex) or words[0] in lex.continuation_words or strip_article(words[0]) in lex.document_words:
         return True
+    if len(words) <= 2 and actors.is_generic_alias(words[0]):
+        return True  # "وكتب العسكري": resolved from the article's earlier mentions
     return bool(actors.find_aliases(words))
+
+
+def _is_object(verb: str, toks: Sequence[_Token], span: tuple[int, int], actors: ActorIndex, lex: Lexicon) -> bool:
+    """Whether the noun after a clause-initial verb is its object, not its subject.
+
+    With verbs that take a person or body and then a complement (``طالب``, ``دعا``,
+    ``حذر``: ``وطالب رئيسَ الوزراء بتأكيد ...``, ``وحذّر النوابَ من ...``), a noun named
+    only by a title or a common plural, followed by the complement's preposition, is
+    the addressee; the speaker is the one before. A personal name or a full alias is
+    taken as the subject (``ودعا الصدر إلى ...``).
+    """
+    start, end = span
+    if verb not in lex.object_verbs or end >= len(toks) or end - start > 4:
+        return False
+    if verb.endswith("ت"):
+        return False  # a feminine verb agrees with the body after it: "وهددت الكتائب بـ"
+    after = toks[end].norm
+    if not (after in lex.object_prepositions or _is_verbal_complement(after, lex) or (after.startswith("ب") and after not in lex.subject_stops and len(after) > 3)):
+        return False
+    words = [t.norm for t in toks[start:end] if not t.is_punct]
+    match = actors.best_match(words)
+    if match is not None and not token_variants(words[match.start]) & lex.title_words:
+        return False  # a name: "ودعا الصدر إلى"
+    return all(token_variants(w) & (lex.title_words | lex.actor_nouns | lex.title_synonyms.keys()) or w.startswith("ال") for w in words)
 
 
 def _skip_connectors(toks: Sequence[_Token], start: int, end: int, lex: Lexicon) -> int:
@@ -322,6 +293,8 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
                 return _Speaker(*pre, cue=i, kind="verb")
         span = _span_after(toks, i + 1, lex, actors=actors)
         if _mentions_actor(toks, span, actors, lex):
+            if first == i and _is_object(norms[i], toks, span, actors, lex):
+                return _Speaker(*span, cue=i, kind="object")
             return _Speaker(*span, cue=i, kind="verb")
         # "وأضاف حسين أن": a short unknown name between a clause-initial verb and إن/أن/:
         if first == i and 0 < span[1] - span[0] <= 3 and span[1] < len(toks) and (norms[span[1]] in lex.subject_stops or norms[span[1]] == ":") and not any(n in lex.subject_stops or n in lex.media_words for n in norms[span[0]:span[1]]):
@@ -334,11 +307,9 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
                 k += 1
                 if k < len(norms) and norms[k] in lex.verbs:
                     k += 1
-            if k < len(toks) and norms[k].startswith("ل") and norms[k] not in ("لجنه",) and len(norms[k]) > 3:
-                # وفقاً لمديرة مكتب ... : the speaker token carries the preposition
-                span = _span_after(toks, k, lex, stop_at_comma=True)
-            else:
-                span = _span_after(toks, k, lex, stop_at_comma=True)
+            # "وفقاً لمديرة مكتب ...": the first speaker token may carry the preposition;
+            # alias matching allows it.
+            span = _span_after(toks, k, lex, stop_at_comma=True)
             if _mentions_actor(toks, span, actors, lex):
                 return _Speaker(*span, cue=i, kind="source")
     # 4. جاء في X
@@ -365,8 +336,19 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
 # -- resolution -------------------------------------------------------------------------
 
 
-def _name_tokens(names: frozenset[str] | set[str]) -> set[str]:
-    return {_strip_article(t) for name in names for t in name.split()}
+def _title_key(token: str, lex: Lexicon) -> str:
+    """A word of a title as compared across mentions: no article, synonyms merged."""
+    bare = strip_article(token)
+    return lex.title_synonyms.get(bare, bare)
+
+
+def _title_keys(token: str, lex: Lexicon) -> set[str]:
+    """:func:`_title_key` of every form a written token may stand for (``للأمين``)."""
+    return {_title_key(form, lex) for form in token_variants(token)}
+
+
+def _name_tokens(names: frozenset[str] | set[str], lex: Lexicon) -> set[str]:
+    return {key for name in names for t in name.split() for key in _title_keys(t, lex)}
 
 
 @dataclass(frozen=True)
@@ -374,49 +356,159 @@ class _Mention:
     start: int  # character offset
     canonical: str
     actor_type: str
-    names: frozenset[str]  # article-stripped name tokens, with the title words before it
+    names: frozenset[str]  # title keys of the names, with the title words before it
     proper: bool  # found by a name, not by a title alias
+    alias: str  # the normalised alias that matched
 
 
-def _mentions(text: str, actors: ActorIndex) -> list[_Mention]:
-    """Every alias occurrence in the body of ``text``, with the words before it."""
-    lex = load_lexicon()
-    places = _places()
-    toks = [t for s, e in body_lines(text) for t in _tokens(text, s, e) if not t.is_punct]
+@dataclass(frozen=True)
+class _Document:
+    start: int  # character offset of the document word
+    canonical: str
+    actor_type: str
+    explicit: bool  # the issuer is named with the document ("البيان الصادر عن ...")
+
+
+def _mentions(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> list[_Mention]:
+    """Every alias occurrence in the body tokens, with the words before it.
+
+    A title followed by a name (``وزير الخارجية فؤاد حسين``, or a name the table lacks)
+    is a mention of that name's bearer, not of the title's holder in the table.
+    """
+    place_names = places()
     norms = [t.norm for t in toks]
+    every = actors.find_aliases(norms)
     found = []
-    for m in actors.find_aliases(norms):
-        proper = not (_variants(norms[m.start]) & lex.title_words) and m.alias not in places
-        context = norms[max(0, m.start - 4) : m.end] if proper else norms[m.start : m.end]
-        names = _name_tokens(actors.names_of(m.canonical)) | {_strip_article(t) for t in context}
-        found.append(_Mention(toks[m.start].start, m.canonical, actors.type_of(m.canonical), frozenset(names), proper))
+    for m in every:
+        proper = not (token_variants(norms[m.start]) & lex.title_words) and m.alias not in place_names
+        if not proper:
+            named = any(o.start >= m.end and all(norms[k] in lex.ranks for k in range(m.end, o.start)) and o.start - m.end <= 2 and not token_variants(norms[o.start]) & lex.title_words for o in every)
+            if named or actors.names_someone_else(norms, m):
+                continue
+        # The title words before a name are that name's ("وزير الخارجية فؤاد حسين"), but
+        # not before a body that complements a title ("الأمين العام لعصائب أهل الحق").
+        complement = m.start > 0 and (norms[m.start].startswith("ل") or bool(token_variants(norms[m.start - 1]) & lex.title_words))
+        context = norms[max(0, m.start - 4) : m.end] if proper and not complement else norms[m.start : m.end]
+        names = _name_tokens(actors.names_of(m.canonical), lex) | {_title_key(t, lex) for t in context}
+        found.append(_Mention(toks[m.start].start, m.canonical, actors.type_of(m.canonical), frozenset(names), proper, m.alias))
     return found
 
 
-def _resolve(
-    written: str,
-    where: int,
-    actors: ActorIndex,
-    lex: Lexicon,
-    history: list[Statement],
-    mentions: list[_Mention],
-) -> tuple[str, str]:
+def _documents(toks: Sequence[_Token], mentions: Sequence[_Mention], actors: ActorIndex, lex: Lexicon) -> list[_Document]:
+    """Documents whose issuer the article names, in text order.
+
+    ``البيان الصادر عن وزارة الخارجية``, ``البيان المشترك، الذي نشرته وزارة ...``
+    (an issuer word, then the issuer); ``بيان الخارجية الأمريكية``, ``في بيان للخارجية``
+    (an indefinite document word with its issuer); an alias that is itself a document
+    (``البيان الأمريكي العراقي المشترك``).
+    """
+    norms = [t.norm for t in toks]
+    found = []
+    for i, norm in enumerate(norms):
+        forms = token_variants(norm)
+        if not forms & lex.document_words:
+            continue
+        issuer = None
+        definite = any(f.startswith("ال") for f in forms if strip_article(f) in lex.document_words)
+        if not definite and i + 1 < len(norms):
+            issuer = _alias_at(norms, i + 1, actors)
+        if not definite and issuer is None:
+            # "وجّهت وزارة الخارجية رسالة إلى ...": the subject before the document
+            before = [n for n in norms[max(0, i - 6) : i] if n not in _PUNCT]
+            ending = [m for m in actors.find_aliases(before) if m.end == len(before)]
+            if ending:
+                issuer = max(ending, key=lambda m: m.end - m.start).canonical
+        k = i + 1
+        while issuer is None and k < min(i + 6, len(norms)) and not toks[k].norm in ".!?؟:«»\"":
+            if norms[k] in lex.issuer_words:
+                k += 1 + (k + 1 < len(norms) and norms[k + 1] == "عن")
+                issuer = _alias_at(norms, k, actors) if k < len(norms) else None
+                break
+            k += 1
+        if issuer is not None:
+            found.append(_Document(toks[i].start, issuer, actors.type_of(issuer), True))
+    for m in mentions:
+        if any(token_variants(w) & lex.document_words for w in m.alias.split()):
+            found.append(_Document(m.start, m.canonical, m.actor_type, False))
+    return sorted(found, key=lambda d: (d.start, d.explicit))
+
+
+def _alias_at(norms: Sequence[str], k: int, actors: ActorIndex) -> str | None:
+    """The actor of the longest alias starting at token ``k`` (punctuation skipped)."""
+    window = [n for n in norms[k : k + 8] if n not in _PUNCT]
+    matches = [m for m in actors.find_aliases(window) if m.start == 0]
+    if not matches:
+        return None
+    return max(matches, key=lambda m: m.end).canonical
+@dataclass
+class _Article:
+    """What resolution knows of the article so far: statements, mentions, documents."""
+
+    statements: list[Statement]
+    mentions: list[_Mention]
+    documents: list[_Document]
+    lines: list[Span]
+
+    def issuer(self, before: int) -> tuple[str, str] | None:
+        """The issuer of the last document named before ``before`` (a character offset)."""
+        earlier = [d for d in self.documents if d.start <= before]
+        return (earlier[-1].canonical, earlier[-1].actor_type) if earlier else None
+
+    def line_of(self, offset: int) -> int:
+        return next((k for k, (s, e) in enumerate(self.lines) if s <= offset < e), -1)
+
+
+def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article: _Article) -> tuple[str, str]:
+    history = article.statements
     tokens = tokenize_names(written)
     if not tokens:
         return written, "other"
-    head = _strip_article(tokens[0])
-    bare = {_strip_article(t) for t in tokens}
-    if history and (tokens[0] in lex.continuation_words or (head in lex.document_words and len(tokens) <= 3 and not actors.find_aliases(tokens))):
+    head = strip_article(tokens[0])
+    if history and tokens[0] in lex.continuation_words:
         return history[-1].actor_canonical, history[-1].actor_type
+    if token_variants(tokens[0]) & lex.document_words and len(tokens) <= 3:
+        # "وأضاف البيان": the document speaks for the issuer the article names with it,
+        # else for the actor of the statement before.
+        issuer = article.issuer(where + len(written))
+        if issuer is not None:
+            return issuer
+        if history and not actors.find_aliases(tokens):
+            return history[-1].actor_canonical, history[-1].actor_type
     canonical, actor_type = actors.resolve(written)
     match = actors.best_match(tokens)
-    is_title = bool(_variants(tokens[0]) & lex.title_words) or head in lex.title_words
+    if match is not None and match.start == 0 and match.end == len(tokens) and canonical_key(match.canonical) == match.alias:
+        return canonical, actor_type  # the actor's own full name
+    if match is not None and actors.names_someone_else(tokens, match):
+        return canonical, actor_type  # a title and a name the table lacks
+    if match is None and actors.has_unknown_name(tokens):
+        return canonical, actor_type  # "الرئيس الأمريكي السابق دونالد ترمب": not a title alone
+    if match is not None and match.end < len(tokens) and _ends_subject(tokens[match.end], lex):
+        # "واتهم الأمين العام للعصائب الطائرات ...": the subject ends with its name,
+        # a definite noun after it is the object.
+        tokens = tokens[: match.end]
+    keys = [_title_keys(t, lex) for t in tokens]
+    is_title = bool(token_variants(tokens[0]) & lex.title_words) or head in lex.title_words
+    body = bool(token_variants(tokens[0]) & lex.body_nouns)
+    # Earlier actors of the article, most recent first: statements and alias mentions.
+    positioned: list[tuple[int, str, str, set[str]]] = []
+    for statement in history:
+        names = _name_tokens(actors.names_of(statement.actor_canonical) | {canonical_key(statement.actor_canonical), canonical_key(statement.actor)}, lex)
+        positioned.append((statement.start, statement.actor_canonical, statement.actor_type, names))
+    n_statements = len(positioned)
+    earlier_mentions = [m for m in article.mentions if m.start < where]
+    # A title several actors hold ("المتحدث باسم البنتاغون") is the holder the article
+    # has already named.
+    for _, owners in actors.ambiguous_matches(tokens):
+        named = [p for p in positioned if p[1] in owners] + [(m.start, m.canonical, m.actor_type) for m in earlier_mentions if m.proper and m.canonical in owners]
+        if named:
+            latest = max(named, key=lambda p: p[0])
+            return latest[1], latest[2]
     # A name (not a title) found at the start or after a rank names the speaker; one
     # right after a title is its complement ("الأمين العام للنجباء").
     proper = (
         match is not None
-        and not (_variants(tokens[match.start]) & lex.title_words)
-        and not (match.start > 0 and (_variants(tokens[match.start - 1]) & lex.title_words or tokens[match.start].startswith("ل")))
+        and not (token_variants(tokens[match.start]) & lex.title_words)
+        and not (match.start > 0 and (token_variants(tokens[match.start - 1]) & lex.title_words or tokens[match.start].startswith("ل")))
     )
     if proper or not (is_title or match is None):
         return canonical, actor_type
@@ -424,28 +516,29 @@ def _resolve(
         return canonical, actor_type  # an anonymous source with its affiliation
     if not is_title and (len(tokens) > 2 or canonical in actors):
         return canonical, actor_type
-    # Earlier actors of the article, most recent first: statements and alias mentions.
-    positioned: list[tuple[int, str, str, set[str]]] = []
-    for statement in history:
-        names = _name_tokens(actors.names_of(statement.actor_canonical) | {canonical_key(statement.actor_canonical), canonical_key(statement.actor)})
-        positioned.append((statement.start, statement.actor_canonical, statement.actor_type, names))
-    n_statements = len(positioned)
-    if match is not None and (any(p[1] == canonical for p in positioned) or any(m.proper and m.canonical == canonical for m in mentions if m.start < where)):
+    # The alias names the speaker itself, not the body after its title ("الأمين العام
+    # للنجباء" is not the movement), and the article has named that actor before.
+    complement = match is not None and match.start > 0
+    if match is not None and not complement and (any(p[1] == canonical for p in positioned) or any(m.proper and m.canonical == canonical for m in earlier_mentions)):
         return canonical, actor_type
-    positioned += [(m.start, m.canonical, m.actor_type, set(m.names)) for m in mentions if m.start < where]
+    positioned += [(m.start, m.canonical, m.actor_type, set(m.names)) for m in earlier_mentions]
+    if is_title and not token_variants(tokens[0]) & lex.anonymous_heads:
+        # A body noun refers back to a body, a person's title to a person ("المصدر" may
+        # be either).
+        positioned = [p for p in positioned if _is_person(p[1], actors, lex, history) != body]
     if not positioned:
         return canonical, actor_type
     if is_title:
         # A title alone ("وتابع الوزير", "الرئيس الأمريكي") refers back to the earlier
         # actor sharing the most words with it, the title word required.
         def score(names: set[str]) -> int:
-            return len(bare & names) if head in names else 0
+            return sum(1 for k in keys if k & names) if keys[0] & names else 0
     else:
         # A surname alone ("وأضاف حسين") refers back to an actor bearing it.
         def score(names: set[str]) -> int:
-            return len(bare & names)
+            return sum(1 for k in keys if k & names)
 
-    own = score(_name_tokens(actors.names_of(canonical))) if match is not None else 0
+    own = score(_name_tokens(actors.names_of(canonical), lex)) if match is not None and not (is_title and _is_person(canonical, actors, lex, history) == body) else 0
     # Best score wins; then an earlier statement over a mere mention; then the latest.
     ranked = max(
         ((score(p[3]), k < n_statements, p[0], p) for k, p in enumerate(positioned)),
@@ -454,6 +547,37 @@ def _resolve(
     if ranked[0] >= max(1, own):
         return ranked[3][1], ranked[3][2]
     return canonical, actor_type
+
+
+def _ends_subject(token: str, lex: Lexicon) -> bool:
+    """Whether a word after the speaker's name starts something else (an object)."""
+    forms = token_variants(token)
+    if token.startswith("ب") and len(token) > 3 and token not in lex.ranks:
+        return True  # "بإجراء", "بسير": the verb's complement
+    nisba = token.endswith(("ي", "يه", "يين", "يون"))
+    return token.startswith("ال") and not nisba and not forms & (lex.title_words | lex.ranks | lex.actor_nouns)
+
+
+def _is_person(canonical: str, actors: ActorIndex, lex: Lexicon, history: Sequence[Statement]) -> bool:
+    """Whether an actor is a person: some name of it opens with a person's title, or it
+    is named by a personal name (no title or body word in its canonical name)."""
+    names = set(actors.names_of(canonical)) | {canonical_key(s.actor) for s in history if s.actor_canonical == canonical} | {canonical_key(canonical)}
+    person_titles = lex.title_words - lex.body_nouns
+    for name in names:
+        first = token_variants(name.split()[0])
+        if first & lex.body_nouns:
+            return False
+    return any(token_variants(name.split()[0]) & person_titles for name in names) or not any(token_variants(w) & (lex.title_words | lex.actor_nouns) or w in places() for name in names for w in name.split())
+
+
+def _note_document(statement: Statement, toks: Sequence[_Token], speaker: _Speaker, actors: ActorIndex, lex: Lexicon, article: _Article) -> None:
+    """A statement made "in a statement/letter" (``قالت الهيئة في بيان``, ``وجهت الوزارة
+    رسالة``) makes its actor the issuer of that document."""
+    for tok in toks[speaker.end :]:
+        if token_variants(tok.norm) & lex.document_words:
+            article.documents.append(_Document(tok.start, statement.actor_canonical, statement.actor_type, False))
+            article.documents.sort(key=lambda d: (d.start, d.explicit))
+            return
 
 
 def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
@@ -480,24 +604,34 @@ def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
     [('فؤاد حسين', 'وقال'), ('فؤاد حسين', 'وأضاف')]
     """
     lex = load_lexicon()
+    lines = body_lines(text)
+    article: _Article | None = None
     statements: list[Statement] = []
-    mentions: list[_Mention] | None = None
     for start, end in statement_units(text):
         toks = _tokens(text, start, end)
         speaker = _find_speaker(toks, actors, lex)
         if speaker is None:
             continue
+        if article is None:
+            body = [t for s, e in lines for t in _tokens(text, s, e)]
+            words = [t for t in body if not t.is_punct]
+            mentions = _mentions(words, actors, lex)
+            article = _Article(statements, mentions, _documents(body, mentions, actors, lex), lines)
         cue = text[toks[speaker.cue].start : toks[speaker.cue].end]
-        if speaker.start < 0:
+        # The addressee after "وطالب"/"ودعا" leaves the speaker of the sentence before,
+        # when that sentence is in the same paragraph.
+        follows = bool(statements) and article.line_of(statements[-1].start) == article.line_of(start)
+        if speaker.start < 0 or (speaker.kind == "object" and follows):
             if not statements:
                 continue
             last = statements[-1]
             written, canonical, actor_type = last.actor, last.actor_canonical, last.actor_type
         else:
             written = text[toks[speaker.start].start : toks[speaker.end - 1].end]
-            if mentions is None:
-                mentions = _mentions(text, actors)
             where = toks[speaker.start].start
-            canonical, actor_type = _resolve(written, where, actors, lex, statements, mentions)
-        statements.append(Statement(start, end, text[start:end], written, canonical, actor_type, cue))
+            canonical, actor_type = _resolve(written, where, actors, lex, article)
+        statement = Statement(start, end, text[start:end], written, canonical, actor_type, cue)
+        statements.append(statement)
+        if speaker.start >= 0:
+            _note_document(statement, toks, speaker, actors, lex, article)
     return statements

@@ -141,10 +141,12 @@ class ScoreFormat(str, enum.Enum):
     table = "table"
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
 
 
-SCORE_COLUMNS = ["article", "source", "start", "end", "sentence", "actor", "actor_canonical", "actor_type", "stance",
-                 "confidence", "stance_scores", "frame", "frame_scores"]
+class Engine(str, enum.Enum):
+    local = "local"
+    spark = "spark"
 
 
 @app.command()
@@ -152,49 +154,116 @@ SCORE_COLUMNS = ["article", "source", "start", "end", "sentence", "actor", "acto
 def score(
     paths: list[str] = typer.Argument(..., help="Article files (.txt, .html, .jsonl), folders, or - for stdin."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model folder or MLflow URI (default: the local champion)."),
-    format: ScoreFormat = typer.Option(ScoreFormat.table, "--format", "-f"),
+    format: Optional[ScoreFormat] = typer.Option(None, "--format", "-f",
+                                                 help="Default: table on the terminal, else from the --output suffix."),
     actors: Optional[Path] = typer.Option(None, "--actors", help="actors.csv to resolve speakers (default: the model's)."),
     tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write rows to this file (.jsonl, .csv, .parquet); written whole or not at all."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (local engine); each loads the model once."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress",
+                                            help="Counter on stderr (default: when stderr is a terminal)."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local (this machine) or spark."),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master",
+                                               help="Spark master URL for --engine spark (default local[JOBS])."),
 ) -> None:
     """Find every attributed statement in articles, with actor, stance, confidence and frame."""
+    from stance.batch import Progress, format_for, open_writer, score_article_stream
     from stance.io import read_articles
-    from stance.predict import actor_index_for, actor_summary, load_model, score_article
 
-    loaded = load_model(model, tracking_uri)
-    index = actor_index_for(loaded, actors)
+    if output is not None and format == ScoreFormat.table:
+        raise InputError("the table format is for the terminal; write jsonl, csv or parquet with --output")
+    fmt = format_for(output, format.value if format else None) if output is not None else (format or ScoreFormat.table).value
+    if spark_master is not None and engine != Engine.spark:
+        raise InputError("--spark-master needs --engine spark")
+    bar = Progress(enabled=sys.stderr.isatty() if progress is None else progress)
     failed = False
-    all_rows = []
-    for item in read_articles(paths):
-        if isinstance(item, InputError):
-            _fail(str(item))
-            failed = True
-            continue
-        rows = score_article(loaded, item, index)
-        all_rows.extend(rows)
-        if format == ScoreFormat.table:
-            typer.echo(f"== {item.article_id} ({item.source}): {len(rows)} statements")
-            for row in rows:
+
+    def report(error: InputError) -> None:
+        nonlocal failed
+        failed = True
+        bar.update(errors=1)
+        if bar.enabled:
+            sys.stderr.write("\r\x1b[K")
+        _fail(str(error))
+
+    if engine == Engine.spark:
+        if fmt == "table":
+            raise InputError("--engine spark writes jsonl, csv or parquet; give --format or --output")
+        from stance.spark import score_paths_spark
+
+        with open_writer(output, fmt) as writer:
+            for row in score_paths_spark(paths, _model_directory(model), master=spark_master or f"local[{jobs}]",
+                                         actors_csv=actors, on_error=report, on_article=bar.update):
+                writer.write(row)
+        bar.close()
+        if failed:
+            raise typer.Exit(1)
+        return
+
+    loaded, index = _scoring_model(model, tracking_uri, actors, jobs)
+    stream = score_article_stream(loaded, read_articles(paths), index, jobs=jobs)
+    if fmt == "table":
+        all_rows = []
+        for item in stream:
+            if isinstance(item, InputError):
+                report(item)
+                continue
+            bar.update(articles=1, statements=len(item.statements))
+            all_rows.extend(item.statements)
+            typer.echo(f"== {item.article_id} ({item.source}): {len(item.statements)} statements")
+            for row in item.statements:
                 frame = row.result.frame.label if row.result.frame else "-"
                 typer.echo(f"  [{row.result.stance.label} {row.result.stance.confidence:.2f} | {frame}] "
                            f"{row.actor_canonical} ({row.actor_type}): {row.sentence[:90]}")
-        elif format == ScoreFormat.jsonl:
-            for row in rows:
-                typer.echo(json.dumps(row.to_dict(), ensure_ascii=False))
-    if format == ScoreFormat.csv:
-        _write_rows([r.to_dict() for r in all_rows], "csv", SCORE_COLUMNS)
-    if format == ScoreFormat.table and all_rows:
-        typer.echo("\n== per actor")
-        for entry in actor_summary(all_rows):
-            counts = ", ".join(f"{k} {v}" for k, v in sorted(entry["stance_counts"].items()))
-            typer.echo(f"  {entry['actor']} ({entry['actor_type']}): {entry['statements']} statements, "
-                       f"mostly {entry['majority_stance']} [{counts}], mean confidence {entry['mean_confidence']:.2f}")
+        bar.close()
+        if all_rows:
+            from stance.predict import actor_summary
+
+            typer.echo("\n== per actor")
+            for entry in actor_summary(all_rows):
+                counts = ", ".join(f"{k} {v}" for k, v in sorted(entry["stance_counts"].items()))
+                typer.echo(f"  {entry['actor']} ({entry['actor_type']}): {entry['statements']} statements, "
+                           f"mostly {entry['majority_stance']} [{counts}], mean confidence {entry['mean_confidence']:.2f}")
+    else:
+        with open_writer(output, fmt) as writer:
+            for item in stream:
+                if isinstance(item, InputError):
+                    report(item)
+                    continue
+                bar.update(articles=1, statements=len(item.statements))
+                for row in item.statements:
+                    writer.write(row)
+        bar.close()
     if failed:
         raise typer.Exit(1)
 
 
-@app.command()
+def _model_directory(model: Optional[str]) -> Path:
+    if model is None or not Path(model).is_dir():
+        raise InputError("--engine spark needs --model DIR, a model folder written by `stance train --output DIR`")
+    return Path(model)
+
+
+def _scoring_model(model: Optional[str], tracking_uri: Optional[str], actors: Optional[Path], jobs: int):
+    """The model to hand to the scorer and the actor table.
+
+    With several jobs and a model folder only ``meta.json`` is read here and every worker
+    loads (and verifies) the heads itself; otherwise the model is loaded in this process.
+    """
+    from stance.predict import actor_index_for, actor_index_from_meta, load_model
+
+    if jobs > 1 and model is not None and Path(model).is_dir():
+        from stance.model import read_meta
+
+        return str(model), actor_index_from_meta(read_meta(model), actors)
+    loaded = load_model(model, tracking_uri)
+    return loaded, actor_index_for(loaded, actors)
+
+
+@app.command("report")
 @_user_errors
-def report(
+def report_cli(
     article: str = typer.Argument(..., help="One article (.txt, .html, or a .jsonl holding one record)."),
     output: Path = typer.Option(..., "--output", "-o", help="The HTML page to write, e.g. report.html."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model folder or MLflow URI (default: the local champion)."),
@@ -216,6 +285,43 @@ def report(
     rows = score_article(loaded, items[0], actor_index_for(loaded, actors))
     written = write_report(output, render_report(items[0], rows, actor_summary(rows)))
     typer.echo(str(written))
+
+
+@app.command()
+@_user_errors
+def evaluate(
+    extraction: bool = typer.Option(False, "--extraction", help="Score the statement extractor against the gold statements."),
+    root: Path = typer.Option(Path("labels"), "--labels", help="The labels folder."),
+    errors: Optional[Path] = typer.Option(None, "--errors", help="Also write misses and false alarms to this CSV."),
+    track: bool = typer.Option(True, "--track/--no-track", help="Log the evaluation as an MLflow run."),
+    tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
+) -> None:
+    """Measure the statement extractor on the annotated corpus (precision, recall, F1, actor accuracy)."""
+    from stance.actors import ActorIndex
+    from stance.extraction import RULE_DEV_BATCHES, evaluate_corpus
+    from stance.labels import load_corpus
+
+    if not extraction:
+        raise StanceError("choose what to evaluate: --extraction")
+    corpus = load_corpus(root)
+    results = evaluate_corpus(corpus, ActorIndex.from_csv(root / "actors.csv", include_extras=False))
+    typer.echo(f"rules written on: {', '.join(RULE_DEV_BATCHES)}; every other batch is held out")
+    typer.echo(f"{'subset':10s} {'P':>6s} {'R':>6s} {'F1':>6s} {'actor':>6s} {'gold':>5s} {'pred':>5s}")
+    for name, result in results.items():
+        m = result.metrics
+        typer.echo(f"{name:10s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['actor_accuracy']:6.3f} "
+                   f"{int(m['n_gold']):5d} {int(m['n_pred']):5d}")
+    if errors is not None:
+        results["all"].errors.to_csv(errors, index=False)
+        typer.echo(f"errors written to {errors}")
+    if track:
+        from stance.tracking import log_extraction_run
+
+        metrics = {f"{name}_{k}": float(v) for name, r in results.items() for k, v in r.metrics.items()}
+        run_id = log_extraction_run(metrics, results["all"].errors,
+                                    {"labels": str(root), "rule_dev_batches": ",".join(RULE_DEV_BATCHES)},
+                                    tracking_uri=tracking_uri)
+        typer.echo(f"logged as run {run_id} in experiment 'stance-extraction'")
 
 
 @app.command()

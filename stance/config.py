@@ -102,9 +102,16 @@ class NormalizeConfig:
         Remove the tatweel ـ.
     tokenizer:
         ``simple`` (camel-tools ``simple_word_tokenize``, data-free) or ``camel_morph`` (morphological
-        tokenisation with the camel-tools MLE disambiguator; needs its data package).
+        tokenisation with the camel-tools MLE disambiguator; needs its data packages, installed with
+        ``camel_data -i light``, unless ``morph_db`` is set).
     stemmer:
         ``none`` or ``snowball`` (PyStemmer's Arabic Snowball stemmer, data-free).
+    morph_db:
+        Optional camel-tools morphology database file (its text format) for ``camel_morph``: words
+        are split by that database's most probable analysis instead of the installed packages'
+        disambiguator. Relative paths are resolved against the current directory; the file must
+        exist (checked when ``tokenizer`` is ``camel_morph``) and stay there for the saved model.
+        Ignored with ``tokenizer: simple``.
     """
 
     alef: bool = True
@@ -114,10 +121,16 @@ class NormalizeConfig:
     tatweel: bool = True
     tokenizer: str = "simple"
     stemmer: str = "none"
+    morph_db: str | None = None
 
     def __post_init__(self) -> None:
         _check_choice("normalize.tokenizer", self.tokenizer, TOKENIZERS)
         _check_choice("normalize.stemmer", self.stemmer, STEMMERS)
+        if self.morph_db is not None:
+            if not isinstance(self.morph_db, str) or not self.morph_db:
+                raise ConfigError(f"normalize.morph_db must be a file path or null; got {self.morph_db!r}")
+            if self.tokenizer == "camel_morph" and not Path(self.morph_db).expanduser().is_file():
+                raise ConfigError(f"normalize.morph_db: {self.morph_db}: file not found")
 
 
 @dataclass(frozen=True)

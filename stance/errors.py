@@ -49,3 +49,7 @@ class ModelError(StanceError, RuntimeError):
 
 class DataPackageError(StanceError, RuntimeError):
     """An optional camel-tools data package is needed but not installed."""
+
+
+class MissingDependencyError(StanceError, ImportError):
+    """An optional dependency (an extra such as ``spark``) is needed but not installed."""

@@ -264,3 +264,20 @@ def evaluate_by_subset(
             raise SchemaError(f"subset {name!r} names unknown article(s): {', '.join(unknown[:5])}")
         results[name] = evaluate_extraction({i: texts[i] for i in ids}, gold, actors, min_overlap=min_overlap)
     return results
+
+
+#: Batches the extraction rules were written on; every other batch is held out from rule writing.
+RULE_DEV_BATCHES = ("seeds", "retold_a", "retold_b")
+
+
+def evaluate_corpus(corpus, actors: ActorIndex) -> dict[str, ExtractionResult]:
+    """Score the extractor on a loaded :class:`stance.labels.Corpus`: ``rules_dev``, ``held_out`` and ``all``.
+
+    Every statement of each annotated article is gold, so recall is measurable.
+    """
+    articles = corpus.articles
+    dev = articles.loc[articles["batch"].isin(RULE_DEV_BATCHES), "article_id"].tolist()
+    held = articles.loc[~articles["batch"].isin(RULE_DEV_BATCHES), "article_id"].tolist()
+    subsets = {name: ids for name, ids in (("rules_dev", dev), ("held_out", held)) if ids}
+    subsets["all"] = dev + held
+    return evaluate_by_subset(corpus.texts, corpus.statements, actors, subsets)

@@ -33,6 +33,7 @@ def build_normalizer(config: NormalizeConfig) -> ArabicNormalizer:
         tatweel=config.tatweel,
         tokenizer=config.tokenizer,
         stemmer=config.stemmer,
+        morph_db=config.morph_db,
     )
 
 

@@ -111,12 +111,17 @@ class ScoredStatement:
 
 def actor_index_for(model: StanceModel, actors_csv: str | Path | None = None):
     """The actor table: ``actors_csv`` if given, else the one stored in the model, else ``labels/``."""
+    return actor_index_from_meta(model.meta, actors_csv)
+
+
+def actor_index_from_meta(meta: dict, actors_csv: str | Path | None = None):
+    """:func:`actor_index_for` from a model's ``meta.json`` alone (no need to load the heads)."""
     from stance.actors import ActorIndex
 
     if actors_csv is not None:
         return ActorIndex.from_csv(actors_csv)
-    if model.meta.get("actors"):
-        return ActorIndex.from_records(model.meta["actors"])
+    if meta.get("actors"):
+        return ActorIndex.from_records(meta["actors"])
     if Path("labels/actors.csv").is_file():
         return ActorIndex.from_csv(Path("labels/actors.csv"))
     return ActorIndex.from_records([])
@@ -124,15 +129,25 @@ def actor_index_for(model: StanceModel, actors_csv: str | Path | None = None):
 
 def score_article(model: StanceModel, article, actors) -> list[ScoredStatement]:
     """Find the attributed statements of one :class:`stance.io.Article` and classify them."""
+    return score_articles(model, [article], actors)[0]
+
+
+def score_articles(model: StanceModel, articles, actors) -> list[list[ScoredStatement]]:
+    """Score several articles with one ``classify`` call for all their statements.
+
+    Returns one list of statements per article, in input order. Batching matters: each
+    ``predict_proba`` call has a fixed cost (input checks, column dispatch) that per-article
+    calls pay again and again.
+    """
     from stance.attribution import find_statements
 
-    statements = find_statements(article.text, actors)
-    if not statements:
-        return []
-    results = model.classify([s.sentence for s in statements], [s.actor for s in statements],
-                             [s.actor_type for s in statements])
-    return [ScoredStatement(article.article_id, article.source, s.start, s.end, s.sentence, s.actor,
-                            s.actor_canonical, s.actor_type, r) for s, r in zip(statements, results)]
+    found = [find_statements(article.text, actors) for article in articles]
+    flat = [s for statements in found for s in statements]
+    results = iter(model.classify([s.sentence for s in flat], [s.actor for s in flat],
+                                  [s.actor_type for s in flat]) if flat else [])
+    return [[ScoredStatement(article.article_id, article.source, s.start, s.end, s.sentence, s.actor,
+                             s.actor_canonical, s.actor_type, next(results)) for s in statements]
+            for article, statements in zip(articles, found)]
 
 
 def actor_summary(rows: list[ScoredStatement]) -> list[dict]:

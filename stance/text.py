@@ -1,4 +1,4 @@
-"""Arabic news text: light normalisation, boilerplate lines, and sentence splitting.
+"""Arabic news text: a folding key for matching, boilerplate lines, and sentence splitting.
 
 Every span is a pair of Python character offsets into the ORIGINAL text (the gold offsets
 point into raw scrapes), so nothing here rewrites the text it is given: functions return
@@ -17,7 +17,7 @@ from importlib import resources
 import yaml
 
 __all__ = [
-    "normalize_arabic",
+    "match_key",
     "line_spans",
     "boilerplate_spans",
     "body_lines",
@@ -39,11 +39,16 @@ _CLOSERS = "»”’)]"
 _ENDS_WITH_PUNCT = re.compile(r"[.!?؟…][\s»”’\"')\]]*$")
 
 
-def normalize_arabic(text: str) -> str:
-    """Lightly normalise Arabic for matching (not for display).
+def match_key(text: str) -> str:
+    """Fold Arabic spelling variants for matching words (not for display, not for models).
 
     Removes diacritics and tatweel, maps أ إ آ ٱ to ا, ى to ي, ة to ه, ؤ to و and ئ to ي,
     and lower-cases Latin letters. The length of the string may change.
+
+    This is deliberately separate from :func:`stance.normalize.normalize_arabic`, the
+    camel-tools normaliser inside the model pipeline: ``match_key`` is a fast, fixed
+    folding used to compare cue words, aliases and boilerplate patterns, and it must not
+    change when the model's normalisation options do.
 
     Parameters
     ----------
@@ -53,11 +58,11 @@ def normalize_arabic(text: str) -> str:
     Returns
     -------
     str
-        The normalised text.
+        The folded text.
 
     Examples
     --------
-    >>> normalize_arabic("الحكومةُ العراقيّة")
+    >>> match_key("الحكومةُ العراقيّة")
     'الحكومه العراقيه'
     """
     return _DIACRITICS.sub("", text).translate(_ALEF).lower()
@@ -174,7 +179,7 @@ def boilerplate_spans(text: str) -> list[Span]:
     seen: list[str] = []
     for start, end in line_spans(text):
         line = text[start:end]
-        norm = normalize_arabic(line)
+        norm = match_key(line)
         key = " ".join(_WORD.findall(norm))
         # A repeated title may come glued to site names or twice on one line: it is repeated
         # if an earlier line makes up at least half of it.

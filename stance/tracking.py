@@ -86,6 +86,62 @@ class StanceClassifierModel(mlflow.pyfunc.PythonModel):
         return out
 
 
+class StanceArticleModel(mlflow.pyfunc.PythonModel):
+    """pyfunc wrapper over whole articles: a DataFrame with ``text`` (and optional ``id``) in,
+    one row per attributed statement out, with the columns of :data:`stance.batch.SCORE_COLUMNS`
+    (scores as JSON strings; no ``frame`` columns without a frame head).
+
+    It may return more or fewer rows than it gets, so use it with ``mlflow.pyfunc.load_model``
+    (or ``mlflow models serve``), not ``spark_udf``; on Spark use :func:`stance.spark.score_spark`.
+    """
+
+    def load_context(self, context):
+        from stance.actors import ActorIndex
+
+        self.model = StanceModel.load(context.artifacts["model_dir"])
+        records = json.loads(Path(context.artifacts["actors"]).read_text(encoding="utf-8"))
+        self.actors = ActorIndex.from_records(records)
+
+    def predict(self, context, model_input, params=None):
+        from stance.batch import SCORE_COLUMNS, _flat_row
+        from stance.io import Article
+        from stance.predict import score_articles
+
+        frame = pd.DataFrame(model_input)
+        if "text" not in frame.columns:
+            raise ModelError(f"article_model input needs a 'text' column; got {', '.join(map(str, frame.columns))}")
+        ids = frame["id"].astype(str).tolist() if "id" in frame.columns else [str(i) for i in frame.index]
+        texts = frame["text"].fillna("").astype(str).tolist()
+        articles = [Article(article_id, text, article_id) for article_id, text in zip(ids, texts)]
+        rows = [_flat_row(s.to_dict()) for found in score_articles(self.model, articles, self.actors) for s in found]
+        columns = [c for c in SCORE_COLUMNS if self.model.has_frame or c not in ("frame", "frame_scores")]
+        out = pd.DataFrame(rows, columns=columns)
+        return out.astype({"start": "int64", "end": "int64", "confidence": "float64"})
+
+
+ARTICLE_EXAMPLE = ("قال قيس الخزعلي إن على القوات الأمريكية مغادرة العراق فوراً ومن دون شروط.\n"
+                   "وأكد المتحدث باسم البنتاغون أن الشراكة الأمنية مع بغداد ستستمر عبر التدريب والمشورة.\n")
+
+
+def _log_article_model(model: StanceModel, model_dir: Path, tmp: Path):
+    """Log ``article_model``: the same model folder behind :class:`StanceArticleModel`, with the actor table."""
+    from mlflow.models import infer_signature
+
+    from stance.predict import actor_index_for
+
+    actors_path = tmp / "actors.json"
+    actors_path.write_text(json.dumps(actor_index_for(model).to_records(), ensure_ascii=False), encoding="utf-8")
+    example = pd.DataFrame({"id": ["example"], "text": [ARTICLE_EXAMPLE]})
+    wrapper = StanceArticleModel()
+    wrapper.model, wrapper.actors = model, actor_index_for(model)
+    signature = infer_signature(example, wrapper.predict(None, example))
+    return mlflow.pyfunc.log_model(
+        name="article_model", python_model=StanceArticleModel(),
+        artifacts={"model_dir": str(model_dir), "actors": str(actors_path)},
+        signature=signature, input_example=example, pip_requirements=PIP_REQUIREMENTS,
+    )
+
+
 @dataclass(frozen=True)
 class LoggedRun:
     run_id: str
@@ -110,7 +166,8 @@ def log_training_run(result, tracking_uri: str | None = None) -> LoggedRun:
 
     The run gets the flattened config as params, every metric, the git commit and labels
     checksum as tags, the artifacts folder, and the model as a pyfunc with signature and input
-    example. The new version becomes ``@champion`` only if its primary metric beats the current
+    example (``model``: statements in, one row each), plus ``article_model``
+    (:class:`StanceArticleModel`: articles in, one row per statement found). The new version becomes ``@champion`` only if its primary metric beats the current
     champion's; the decision and its reason are logged as a tag and an artifact.
     """
     from mlflow.models import infer_signature
@@ -153,6 +210,7 @@ def log_training_run(result, tracking_uri: str | None = None) -> LoggedRun:
                 signature=signature, input_example=example, pip_requirements=PIP_REQUIREMENTS,
                 registered_model_name=registered,
             )
+            _log_article_model(result.model, model_dir, Path(tmp))
         version = str(info.registered_model_version) if registered and info.registered_model_version else None
         promoted, reason = False, "not registered (tracking.registered_model is null)"
         if version is not None:

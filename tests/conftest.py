@@ -141,3 +141,30 @@ def run_chromium(url: str, profile: Path, *options: str, timeout: float = 120) -
     done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"chromium exited {done.returncode}: {done.stderr[-2000:]}"
     return done
+
+
+def tiny_articles() -> dict[str, str]:
+    """The statements of :data:`STATEMENTS` as articles (id -> text), one sentence a line."""
+    articles: dict[str, list[str]] = {}
+    for article, sentence, *_ in STATEMENTS:
+        articles.setdefault(article, []).append(sentence)
+    return {article: "\n".join(lines) + "\n" for article, lines in articles.items()}
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A stance+frame model fitted on :data:`STATEMENTS` and saved, without MLflow (fast)."""
+    from stance.config import ExperimentConfig
+    from stance.model import StanceModel, input_frame
+    from stance.pipeline import build_pipeline
+
+    config = ExperimentConfig.from_dict({"name": "tiny", "data": {"path": "unused.csv", "text_column": "text",
+                                                                  "label_column": "label"},
+                                         "features": {"char_ngram_range": [2, 4]}})
+    X = input_frame([s[1] for s in STATEMENTS], [s[2] for s in STATEMENTS], [s[3] for s in STATEMENTS])
+    heads = {"stance": build_pipeline(config).fit(X, [s[4] for s in STATEMENTS]),
+             "frame": build_pipeline(config).fit(X, [s[5] for s in STATEMENTS])}
+    actors = [{"canonical": actor, "type": actor_type, "aliases": []}
+              for actor, actor_type in dict.fromkeys((s[2], s[3]) for s in STATEMENTS)]
+    model = StanceModel(heads=heads, meta={"config": config.to_dict(), "actors": actors})
+    return model.save(tmp_path_factory.mktemp("tiny") / "model")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from stance.actors import ActorIndex, canonical_key, guess_actor_type
+from stance.actors import ActorIndex, canonical_key, guess_actor_type, tokenize_names
+from stance.lexicon import strip_article, token_variants
 from stance.errors import SchemaError
 
 RECORDS = [
@@ -111,3 +112,71 @@ def test_bad_tables_raise_schema_errors(tmp_path: Path, content: str, message: s
 def test_missing_table(tmp_path: Path):
     with pytest.raises(SchemaError, match="actor table not found"):
         ActorIndex.from_csv(tmp_path / "none.csv")
+
+
+# -- the shared lexicon helpers and the alias rules of the index --------------------------
+
+TITLE_HOLDERS = [
+    {"canonical": "جون كيربي", "type": "us_government", "aliases": ["كيربي", "المتحدث باسم البنتاغون"]},
+    {"canonical": "بات رايدر", "type": "us_government", "aliases": ["رايدر", "المتحدث باسم البنتاغون"]},
+    {"canonical": "وزارة الدفاع الأمريكية", "type": "us_government", "aliases": ["البنتاغون"]},
+    {"canonical": "أبو علي العسكري", "type": "armed_faction", "aliases": ["العسكري"]},
+    {"canonical": "الولايات المتحدة", "type": "us_government", "aliases": ["واشنطن"]},
+    {"canonical": "الحكومة الأمريكية", "type": "us_government", "aliases": ["واشنطن", "الولايات المتحدة"]},
+]
+
+
+@pytest.fixture(scope="module")
+def holders() -> ActorIndex:
+    return ActorIndex.from_records(TITLE_HOLDERS)
+
+
+@pytest.mark.parametrize(
+    "token, form",
+    [("وللحكومة", "الحكومة"), ("قائداً", "قائد"), ("بالبيان", "بيان"), ("الوزير", "وزير")],
+)
+def test_token_variants_drop_clitics(token: str, form: str):
+    assert canonical_key(form) in token_variants(canonical_key(token))
+
+
+def test_strip_article_keeps_short_words():
+    assert (strip_article("الوزير"), strip_article("الى")) == ("وزير", "الى")
+
+
+def test_a_generic_one_word_alias_is_not_looked_up(holders: ActorIndex):
+    assert holders.find_aliases(tokenize_names("الوجود العسكري")) == []
+    assert holders.is_generic_alias(canonical_key("العسكري"))
+    assert holders.resolve("أبو علي العسكري") == ("أبو علي العسكري", "armed_faction")
+
+
+def test_a_title_several_actors_hold_is_ambiguous(holders: ActorIndex):
+    tokens = tokenize_names("المتحدث باسم البنتاغون")
+    assert [m.canonical for m in holders.find_aliases(tokens)] == ["وزارة الدفاع الأمريكية"]
+    [(match, owners)] = holders.ambiguous_matches(tokens)
+    assert owners == ("جون كيربي", "بات رايدر")
+    # Without the article, the title names its body.
+    assert holders.resolve("المتحدث باسم البنتاغون") == ("وزارة الدفاع الأمريكية", "us_government")
+
+
+def test_a_canonical_name_belongs_to_its_actor_and_a_shared_name_to_the_first(holders: ActorIndex):
+    assert holders.resolve("الولايات المتحدة") == ("الولايات المتحدة", "us_government")
+    assert holders.resolve("واشنطن") == ("الولايات المتحدة", "us_government")
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        # The title is someone else's alias; the unknown name speaks for the body.
+        ("المتحدث باسم البنتاغون جوناثان هوفمان", ("وزارة الدفاع الأمريكية", "us_government")),
+        ("وزير الدفاع الأمريكي مارك إسبر", ("وزير الدفاع الأمريكي مارك إسبر", "us_government")),
+        ("وزير الدفاع الأمريكي لويد أوستن", ("لويد أوستن", "us_government")),
+    ],
+)
+def test_a_title_followed_by_an_unknown_name_is_not_the_titles_holder(index: ActorIndex, holders: ActorIndex, written: str, expected: tuple[str, str]):
+    table = holders if "البنتاغون" in written else index
+    assert table.resolve(written) == expected
+
+
+def test_only_indefinite_sources_are_anonymous(index: ActorIndex):
+    assert index.resolve("مسؤول أمريكي رفيع") == ("مسؤولون أمريكيون", "us_government")
+    assert index.resolve("المسؤول الأمني")[0] == "المسؤول الأمني"

@@ -123,6 +123,31 @@ def test_score_finds_statements_in_an_article(trained, tmp_path):
     assert "== per actor" in table.stdout
 
 
+def test_article_model_is_logged_beside_the_classifier_and_scores_like_the_cli(trained, tmp_path):
+    import mlflow
+    import pandas as pd
+    from mlflow.tracking import MlflowClient
+
+    uri, model_dir, _ = trained
+    client = MlflowClient(uri, uri)
+    experiment = client.get_experiment_by_name("smoke")
+    parent = next(r for r in client.search_runs([experiment.experiment_id]) if "mlflow.parentRunId" not in r.data.tags)
+    mlflow.set_tracking_uri(uri)
+    articles = mlflow.pyfunc.load_model(f"runs:/{parent.info.run_id}/article_model")
+    out = articles.predict(pd.DataFrame({"id": ["art", "empty"], "text": [ARTICLE, "لا شيء هنا."]}))
+    article = tmp_path / "art.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    cli = runner.invoke(app, ["score", str(article), "--model", str(model_dir), "--format", "jsonl"])
+    expected = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert len(out) == len(expected) == 2
+    assert out["article"].tolist() == ["art", "art"]
+    for column in ("start", "end", "sentence", "actor", "actor_canonical", "actor_type", "stance", "frame"):
+        assert out[column].tolist() == [row[column] for row in expected]
+    assert [json.loads(s) for s in out["stance_scores"]] == [row["stance_scores"] for row in expected]
+    logged = mlflow.search_logged_models(experiment_ids=[experiment.experiment_id], output_format="list")
+    assert sorted(m.name for m in logged if m.source_run_id == parent.info.run_id) == ["article_model", "model"]
+
+
 def test_unknown_config_key_fails_with_one_line(tmp_path):
     config = tmp_path / "bad.yaml"
     config.write_text("name: x\nmodel: {classifer: logreg}\n", encoding="utf-8")

@@ -108,3 +108,22 @@ def test_agreement_kappa(corpus, tmp_path):
     result = agreement(load_corpus(root), second)
     assert result.n == 2 and result.kappa_stance == 1.0 and result.agreement_frame == 0.5
     assert list(result.disagreements["statement_id"]) == ["t_01-s02"]
+
+
+def test_evaluate_extraction_reports_subsets(corpus, tmp_path):
+    root = corpus(_statement("t_01-s01", S1), _statement("t_01-s02", S2, actor="الوزير"))
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    result = CliRunner().invoke(app, ["evaluate", "--extraction", "--labels", str(root), "--tracking-uri", uri,
+                                      "--errors", str(tmp_path / "errors.csv")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "rules written on: seeds, retold_a, retold_b; every other batch is held out"
+    all_row = next(line.split() for line in lines if line.startswith("all "))
+    assert all_row[-2] == "2"  # both gold statements counted
+    assert (tmp_path / "errors.csv").is_file()
+    assert "logged as run" in result.stdout
+
+
+def test_evaluate_without_a_target_is_one_line(corpus):
+    result = CliRunner().invoke(app, ["evaluate"])
+    assert result.exit_code == 1 and result.stderr == "error: choose what to evaluate: --extraction\n"

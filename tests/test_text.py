@@ -1,4 +1,4 @@
-"""Tests for stance.text: normalisation, boilerplate lines, sentence splitting."""
+"""Tests for stance.text: the matching key, boilerplate lines, sentence splitting."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.text import body_lines, boilerplate_spans, line_spans, normalize_arabic, split_sentences
+from stance.text import body_lines, boilerplate_spans, line_spans, match_key, split_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "labels" / "corpus" / "seeds" / "texts"
 
@@ -48,8 +48,8 @@ BODY = [
         ("NATO", "nato"),
     ],
 )
-def test_normalize_arabic(raw: str, expected: str):
-    assert normalize_arabic(raw) == expected
+def test_match_key(raw: str, expected: str):
+    assert match_key(raw) == expected
 
 
 def test_line_spans_strip_whitespace():
