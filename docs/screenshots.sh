@@ -8,6 +8,7 @@
 # store (the repository's mlflow.db and models/ are not touched), writes the review page of ARTICLE with
 # `stance report`, then serves the store with `mlflow ui` on a free port and photographs the
 # run page. Needs .venv (`make install`) and Chromium (`make browser`).
+# WORK=DIR keeps the store and model there and reuses them on the next call (no retraining).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,11 +19,12 @@ BIN=.venv/bin
 CHROMIUM=/usr/bin/chromium
 [ -x "$CHROMIUM" ] || { echo "no $CHROMIUM: run \`make browser\` first" >&2; exit 1; }
 
-work=$(mktemp -d)
+work=${WORK:-$(mktemp -d)}
+mkdir -p "$work"
 server=
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
+  if [ -z "${WORK:-}" ]; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -39,9 +41,13 @@ shoot() {  # shoot URL PNG [extra chromium options...]
     || { cat "$work/chromium.log" >&2; exit 1; }
 }
 
-echo "training the baseline into $work ..."
-"$BIN/stance" train --config "$CONFIG" ${DATA:+--data "$DATA"} --output "$work/model" --tracking-uri "$store" \
-  >"$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
+if [ -f "$work/model/meta.json" ]; then
+  echo "reusing the model and store in $work"
+else
+  echo "training $CONFIG into $work ..."
+  "$BIN/stance" train --config "$CONFIG" ${DATA:+--data "$DATA"} --output "$work/model" --tracking-uri "$store" \
+    >"$work/train.log" 2>&1 || { cat "$work/train.log" >&2; exit 1; }
+fi
 
 "$BIN/stance" report "$ARTICLE" -o "$work/report.html" --model "$work/model"
 shoot "file://$work/report.html" docs/report.png
@@ -61,8 +67,13 @@ EOF
 read -r experiment_id run_id <<<"$run_id"
 
 port=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Opened as http://localhost or 127.0.0.1 the UI pops its "MLflow Assistant" side panel open and
+# squeezes the run page into one column (metrics below the fold). Under another name that Chromium
+# maps to 127.0.0.1 it does not; the server has to accept that Host header and Origin.
+host=mlflow-ui
 MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false "$BIN/mlflow" ui --backend-store-uri "$store" \
-  --host 127.0.0.1 --port "$port" --workers 1 >"$work/mlflow.log" 2>&1 &
+  --host 127.0.0.1 --port "$port" --workers 1 \
+  --allowed-hosts "$host:$port" --cors-allowed-origins "http://$host:$port" >"$work/mlflow.log" 2>&1 &
 server=$!
 for _ in $(seq 60); do
   curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
@@ -71,6 +82,6 @@ done
 curl -fs "http://127.0.0.1:$port/health" >/dev/null || { cat "$work/mlflow.log" >&2; exit 1; }
 
 # The UI is a JavaScript app: give it virtual time to fetch the run and draw.
-shoot "http://127.0.0.1:$port/#/experiments/$experiment_id/runs/$run_id" docs/mlflow-run.png \
-  --virtual-time-budget=20000
+shoot "http://$host:$port/#/experiments/$experiment_id/runs/$run_id" docs/mlflow-run.png \
+  --host-resolver-rules="MAP $host 127.0.0.1" --virtual-time-budget=20000
 echo "wrote docs/mlflow-run.png (run $run_id)"
