@@ -33,8 +33,8 @@ train: check ## Train on the bundled labels, track in MLflow (mlflow.db), save t
 experiments: check ## Model search: every experiments/search/*.yaml variant as one MLflow run, then a comparison table
 	$(BIN)/stance experiments experiments/baseline.yaml experiments/search --tracking-uri $(TRACKING)
 
-mawqif: install ## The same pipeline on the Mawqif benchmark (train split, CV per target)
-	$(BIN)/stance train --config experiments/mawqif.yaml --tracking-uri $(TRACKING)
+mawqif: install ## The same pipeline on the Mawqif benchmark: mawqif.yaml and its variants, CV per target on the train split
+	$(BIN)/stance experiments experiments/mawqif.yaml experiments/mawqif --tracking-uri $(TRACKING)
 
 evaluate: check ## Statement extractor vs. the gold statements in labels/ (logged to MLflow)
 	$(BIN)/stance evaluate --extraction --labels labels --tracking-uri $(TRACKING)

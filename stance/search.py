@@ -31,7 +31,7 @@ class SearchResult:
     comparison_run_id: str | None
 
 
-def run_search(paths: Iterable[str | Path], tracking_uri: str | None = None, experiment: str = "stance") -> SearchResult:
+def run_search(paths: Iterable[str | Path], tracking_uri: str | None = None, experiment: str | None = None) -> SearchResult:
     """Train every config (one MLflow run each, folds nested) and log a comparison table.
 
     A variant whose optional data package is missing (camel-tools morphology) is reported as
@@ -44,7 +44,7 @@ def run_search(paths: Iterable[str | Path], tracking_uri: str | None = None, exp
     tracking_uri:
         MLflow store.
     experiment:
-        Experiment the comparison table is logged to.
+        Experiment the comparison table is logged to (default: the first config's experiment).
     """
     from stance import tracking
     from stance.train import run_training
@@ -52,6 +52,7 @@ def run_search(paths: Iterable[str | Path], tracking_uri: str | None = None, exp
     rows = []
     for path in experiment_files(paths):
         config = load_config(path)
+        experiment = experiment or config.tracking.experiment
         row = {"name": config.name, "description": config.description}
         try:
             summary = run_training(config, tracking_uri=tracking_uri)
@@ -65,5 +66,5 @@ def run_search(paths: Iterable[str | Path], tracking_uri: str | None = None, exp
                      **{k: metrics.get(k) for k in ("cv_stance_macro_f1", "cv_frame_macro_f1", "cv_stance_ece")}})
     table = pd.DataFrame(rows).reindex(columns=COMPARISON_COLUMNS)
     table = table.sort_values("score", ascending=False, na_position="last").reset_index(drop=True)
-    run_id = tracking.log_comparison(table, experiment=experiment, tracking_uri=tracking_uri) if len(table) else None
+    run_id = tracking.log_comparison(table, experiment=experiment, tracking_uri=tracking_uri) if experiment else None
     return SearchResult(table, run_id)
