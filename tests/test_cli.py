@@ -154,3 +154,42 @@ def test_unknown_config_key_fails_with_one_line(tmp_path):
     result = runner.invoke(app, ["train", "--config", str(config)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {config}: unknown key(s) model.classifer")
+
+
+def test_explain_shows_the_ngrams_behind_a_label(trained):
+    _, model_dir, _ = trained
+    result = runner.invoke(app, ["explain", STATEMENTS[3][1], "--model", str(model_dir), "--top", "5"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    label = lines[0].split(":")[0]
+    assert label == "stance" and lines[0].split()[1] in {"full_withdrawal", "bilateral_partnership", "ambiguous"}
+    assert 1 <= len(lines) - 1 <= 5 and all(line.strip().startswith("+") for line in lines[1:])
+    frame = runner.invoke(app, ["explain", STATEMENTS[3][1], "--model", str(model_dir), "--head", "frame"])
+    assert frame.exit_code == 0 and frame.stdout.startswith("frame: ")
+    bad = runner.invoke(app, ["explain", "نص", "--model", str(model_dir), "--head", "topic"])
+    assert bad.exit_code == 1 and "the model has no head 'topic'; it has: frame, stance" in bad.stderr
+
+
+def test_experiments_runs_each_config_and_logs_a_comparison(tmp_path, statements_csv):
+    base = tmp_path / "base.yaml"
+    base.write_text(f"""
+name: base
+data: {{path: {statements_csv}, text_column: text, label_column: label, frame_column: null,
+        group_column: article, split_column: null}}
+features: {{ngrams: word}}
+eval: {{n_splits: 3}}
+tracking: {{experiment: search-test, registered_model: null}}
+""", encoding="utf-8")
+    variants = tmp_path / "variants"
+    variants.mkdir()
+    (variants / "c_small.yaml").write_text("base: ../base.yaml\nname: c_small\nmodel: {C: 0.1}\n", encoding="utf-8")
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    result = runner.invoke(app, ["experiments", str(base), str(variants), "--tracking-uri", uri])
+    assert result.exit_code == 0, result.output
+    assert "base" in result.stdout and "c_small" in result.stdout and "comparison logged as run" in result.stdout
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(uri, uri)
+    runs = client.search_runs([client.get_experiment_by_name("search-test").experiment_id])
+    names = {r.info.run_name for r in runs}
+    assert {"base", "c_small", "search-comparison"} <= names
