@@ -98,6 +98,11 @@ def _is_title(token: str, lex: Lexicon) -> bool:
     return bool(token_variants(token) & lex.title_words)
 
 
+def _ends_in_name(token: str, lex: Lexicon) -> bool:
+    """Whether the last word of an alias is a personal name (no article, no title word)."""
+    return not token.startswith(("ال", "لل")) and not _is_title(token, lex) and token not in lex.ranks and token not in places()
+
+
 def _definite(tokens: Sequence[str], k: int) -> bool:
     """Whether the noun at ``k`` is definite: with the article, or in a construct with a
     definite noun ("وزير الدفاع")."""
@@ -439,11 +444,25 @@ class ActorIndex:
             gap = range(chain.end, m.start)
             if m.alias in places():
                 break
+            if _ends_in_name(tokens[chain.end - 1], lex) and _is_title(tokens[m.start], lex):
+                # After a name a title opens the object, not an apposition: "حثّ بلينكن
+                # رئيسَ الوزراء ...", "وحمّل ... اللواء يحيى رسول قوات التحالف ...".
+                break
             if all(k in covered or tokens[k] in lex.ranks for k in gap) or (len(gap) <= 2 and tokens[chain.end] == "في"):
+                chain = m
+            elif self._is_head_noun(chain, tokens, lex) and not _is_title(tokens[m.start], lex):
+                # A bare head noun ("خبير", "محلل") is only the speaker's description; a
+                # name later in the span says who ("الخبير الاستراتيجي العراقي كامل
+                # الكناني").
                 chain = m
             else:
                 break
         return chain
+
+    @staticmethod
+    def _is_head_noun(match: "AliasMatch", tokens: Sequence[str], lex: Lexicon) -> bool:
+        """Whether ``match`` is a one-word alias that is only a common head noun (``خبير``)."""
+        return match.end - match.start == 1 and bool({strip_article(f) for f in token_variants(tokens[match.start])} & (lex.title_words | lex.actor_nouns))
 
     def resolve(self, written: str) -> tuple[str, str]:
         """Canonical actor and type for a speaker as written.

@@ -176,14 +176,31 @@ def _is_stop(tok: _Token, nxt: _Token | None, lex: Lexicon) -> bool:
         return True  # لـ«الشرق الأوسط»: the addressee
     if norm.startswith(lex.addressee_prefixes) and not norm.startswith(("لجن", "لواء")):
         return norm not in lex.actor_nouns and not _is_actor_word(norm, lex)
-    if _is_verbal_complement(norm, lex):
+    if _is_verbal_complement(norm, lex, tok.raw):
         return True  # "وتوعدت الكتائب بتحويل ...", "واتهم ... بالتجسس": the verb's complement
     return False
 
 
-def _is_verbal_complement(norm: str, lex: Lexicon) -> bool:
-    """A بـ + verbal noun (``بتحويل``, ``بالتجسس``): it follows the speaker, never in it."""
-    return len(norm) >= 5 and norm[0] == "ب" and (norm[1] == "ت" or norm[1:3] == "ال") and not _is_actor_word(norm, lex)
+def _is_verbal_complement(norm: str, lex: Lexicon, raw: str = "") -> bool:
+    """A بـ + verbal noun: it follows the speaker, never in it.
+
+    Verbal nouns of the forms تفعيل/تفاعل (``بتحويل``), مفاعلة (``بمواصلة``,
+    ``بمحاسبة``) and, when the written form shows the hamza, إفعال (``بإخراج``,
+    ``بإطلاق``; folded it is ``باخراج``, which a name like ``بارزاني`` also fits), or any
+    definite noun (``بالتجسس``).
+    """
+    if len(norm) < 5 or norm[0] != "ب" or _is_actor_word(norm, lex):
+        return False
+    if norm[1] == "ت" or norm[1:3] == "ال":
+        return True
+    if len(norm) < 6:
+        return False
+    return (norm[1] == "م" and norm[3] == "ا") or (raw.startswith("بإ") and norm[4] == "ا")
+
+
+def _bare_variants(norm: str) -> set[str]:
+    """The forms a written token may stand for, without the article (``البعثة`` -> ``بعثه``)."""
+    return {strip_article(f) for f in token_variants(norm)}
 
 
 def _is_actor_word(norm: str, lex: Lexicon) -> bool:
@@ -205,14 +222,19 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             if stop_at_comma or nxt is None or not (_is_actor_word(nxt.norm, lex) or actors_start(nxt.norm)):
                 break
         if tok.norm in "«“\"":
-            # A short quoted name inside a speaker span (حركة «النجباء») is part of it.
+            # A short quoted name inside a speaker span (حركة «النجباء») is part of it;
+            # one opening the span only if it opens an alias ("وتبنّت «المقاومة
+            # الإسلامية في العراق»"), else it is the quotation itself.
             close = next((k for k in range(j + 1, min(j + 6, len(toks))) if toks[k].norm in "»”\""), None)
-            if close is None or j == i:
+            if close is None or (j == i and not (j + 1 < close and actors_start(toks[j + 1].norm))):
                 break
             j = close + 1
             continue
         if tok.norm == "عن" and j > i and token_variants(toks[j - 1].norm) & lex.constituency_titles:
             j += 1  # "النائب عن تيار الحكمة حسن فدعم"
+            continue
+        if tok.norm == "لدي" and any(_bare_variants(t.norm) & lex.envoy_titles for t in toks[i:j]):
+            j += 1  # "سفير إيران لدى الأمم المتحدة أمير سعيد إيرواني"
             continue
         if _is_stop(tok, nxt, lex):
             break

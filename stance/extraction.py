@@ -267,7 +267,7 @@ def evaluate_by_subset(
 
 
 #: Batches the extraction rules were written on; every other batch is held out from rule writing.
-RULE_DEV_BATCHES = ("seeds", "retold_a", "retold_b")
+RULE_DEV_BATCHES = ("seeds", "retold_a", "retold_b", "retold_c")
 
 
 def evaluate_corpus(corpus, actors: ActorIndex) -> dict[str, ExtractionResult]:

@@ -177,6 +177,7 @@ class Lexicon:
     body_nouns: frozenset[str]
     anonymous_heads: frozenset[str]
     constituency_titles: frozenset[str]
+    envoy_titles: frozenset[str]
     generic_words: frozenset[str]
     actor_nouns: frozenset[str]
     ranks: frozenset[str]
@@ -239,6 +240,7 @@ def load_lexicon() -> Lexicon:
         body_nouns=_bare_set(raw["body_nouns"]),
         anonymous_heads=_bare_set(raw["anonymous_heads"]),
         constituency_titles=_bare_set(raw["constituency_titles"]),
+        envoy_titles=_bare_set(raw["envoy_titles"]),
         generic_words=_bare_set(raw["generic_words"]),
         actor_nouns=_bare_set(raw["actor_nouns"]),
         ranks=_norm_set(raw["ranks"]),

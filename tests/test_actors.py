@@ -180,3 +180,34 @@ def test_a_title_followed_by_an_unknown_name_is_not_the_titles_holder(index: Act
 def test_only_indefinite_sources_are_anonymous(index: ActorIndex):
     assert index.resolve("مسؤول أمريكي رفيع") == ("مسؤولون أمريكيون", "us_government")
     assert index.resolve("المسؤول الأمني")[0] == "المسؤول الأمني"
+
+
+ROUND4_INDEX = ActorIndex.from_records(
+    [
+        {"canonical": "محللون", "type": "analyst", "aliases": ["خبير", "محلل"]},
+        {"canonical": "كامل الكناني", "type": "analyst", "aliases": ["الكناني"]},
+        {"canonical": "مجموعة الأزمات الدولية", "type": "analyst", "aliases": []},
+        {"canonical": "مسؤولون أمريكيون", "type": "us_government", "aliases": ["مسؤول أمريكي"]},
+        {"canonical": "قائد عسكري عراقي", "type": "iraqi_government", "aliases": ["مصدر أمني"]},
+        {"canonical": "أنتوني بلينكن", "type": "us_government", "aliases": ["بلينكن"]},
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["رئيس الوزراء محمد شياع السوداني"]},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        # a bare head noun alias gives way to a name later in the span
+        ("الخبير الاستراتيجي العراقي كامل الكناني", "كامل الكناني"),
+        ("الخبير", "محللون"),
+        # dual and oblique anonymous sources
+        ("مسؤولان أمريكيان", "مسؤولون أمريكيون"),
+        ("مصدرين أمنيين عراقيين", "قائد عسكري عراقي"),
+        ("مصدر في الشرطة", "قائد عسكري عراقي"),
+        # after a name, a title starts another noun phrase
+        ("بلينكن رئيس الوزراء محمد شياع السوداني", "أنتوني بلينكن"),
+    ],
+)
+def test_round4_resolution(written: str, canonical: str):
+    assert ROUND4_INDEX.resolve(written)[0] == canonical
