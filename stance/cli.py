@@ -86,8 +86,8 @@ def train(
         experiment = experiment.with_data_path(data)
     summary = run_training(experiment, output=output, tracking_uri=tracking_uri, report_test=report_test)
     result = summary.result
-    typer.echo(f"trained {experiment.name!r} on {result.n_train} statements "
-               f"({result.n_test} held out as test, not used)")
+    held_out = "scored once as the held-out test split" if report_test else "held out as test, not used"
+    typer.echo(f"trained {experiment.name!r} on {result.n_train} statements ({result.n_test} {held_out})")
     for key in sorted(result.metrics):
         if "/" not in key and (key.startswith("cv_") or key.startswith("test_")):
             typer.echo(f"  {key:32s} {result.metrics[key]:.4f}")
