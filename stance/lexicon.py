@@ -96,6 +96,7 @@ def strip_article(token: str) -> str:
     return token[2:] if token.startswith("ال") and len(token) > 4 else token
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and called thousands of times per article
 def token_variants(token: str) -> frozenset[str]:
     """Forms a written token may stand for.
 
