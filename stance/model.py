@@ -91,18 +91,40 @@ class StanceModel:
     def has_frame(self) -> bool:
         return FRAME_HEAD in self.heads
 
+    def feature_owner(self, head: str) -> str:
+        """The first head (in name order) whose fitted feature step equals ``head``'s, else ``head``.
+
+        Equal means same parameters and same learned vocabularies and idf weights; the answer is
+        computed once per head and kept.
+        """
+        owners = self.__dict__.setdefault("_feature_owners", {})
+        if head not in owners:
+            mine = self.heads[head].named_steps["features"]
+            owners[head] = next((other for other in sorted(self.heads)
+                                 if other == head or _same_fitted_features(self.heads[other].named_steps["features"], mine)),
+                                head)
+        return owners[head]
+
     @property
     def targets(self) -> list[str]:
         return sorted(h.split("/", 1)[1] for h in self.heads if h.startswith(STANCE_HEAD + "/"))
 
-    def predict_head(self, head: str, X: pd.DataFrame) -> list[Prediction]:
-        """Predict with one head; ``X`` is an :func:`input_frame`."""
+    def predict_head(self, head: str, X: pd.DataFrame, features: dict[str, Any] | None = None) -> list[Prediction]:
+        """Predict with one head; ``X`` is an :func:`input_frame`.
+
+        ``features`` is a per-call cache: heads whose fitted feature steps are identical (the
+        stance and frame heads trained on the same statements) transform ``X`` only once.
+        """
         if head not in self.heads:
             raise ModelError(f"the model has no head {head!r}; it has: {', '.join(sorted(self.heads))}")
         if len(X) == 0:
             return []
         pipeline = self.heads[head]
-        proba = pipeline.predict_proba(X)
+        owner = self.feature_owner(head)
+        cache = {} if features is None else features
+        if owner not in cache:
+            cache[owner] = self.heads[owner].named_steps["features"].transform(X)
+        proba = pipeline.named_steps["classifier"].predict_proba(cache[owner])
         classes = [str(c) for c in pipeline.classes_]
         best = np.argmax(proba, axis=1)
         return [Prediction(classes[b], {c: float(p) for c, p in zip(classes, row)}) for b, row in zip(best, proba)]
@@ -135,9 +157,11 @@ class StanceModel:
                 idx = [i for i, t in enumerate(targets) if t == target]
                 for i, pred in zip(idx, self.predict_head(stance_head_name(target), X.iloc[idx])):
                     stances[i] = pred
+            frames = self.predict_head(FRAME_HEAD, X) if self.has_frame else [None] * len(X)
         else:
-            stances = self.predict_head(STANCE_HEAD, X)
-        frames = self.predict_head(FRAME_HEAD, X) if self.has_frame else [None] * len(X)
+            features: dict[str, Any] = {}
+            stances = self.predict_head(STANCE_HEAD, X, features)
+            frames = self.predict_head(FRAME_HEAD, X, features) if self.has_frame else [None] * len(X)
         return [Classification(s, f) for s, f in zip(stances, frames)]
 
     # ------------------------------------------------------------------ persistence
@@ -238,6 +262,27 @@ def read_meta(directory: str | Path) -> dict[str, Any]:
         raise ModelError(f"{meta_path}: model format {meta.get('format_version')!r} is not one of "
                          f"{', '.join(map(str, READABLE_FORMATS))}")
     return meta
+
+
+def _same_fitted_features(a: Any, b: Any) -> bool:
+    """Whether two fitted feature steps transform every input identically."""
+    if a is b:
+        return True
+    if type(a) is not type(b) or repr(a.get_params(deep=True)) != repr(b.get_params(deep=True)):
+        return False
+    va, vb = _vectorizers(a), _vectorizers(b)
+    if [p for p, _ in va] != [p for p, _ in vb]:
+        return False
+    for (_, x), (_, y) in zip(va, vb):
+        if x.vocabulary_ != y.vocabulary_:
+            return False
+        idf_x, idf_y = getattr(x, "idf_", None), getattr(y, "idf_", None)
+        if (idf_x is None) != (idf_y is None) or (idf_x is not None and not np.array_equal(idf_x, idf_y)):
+            return False
+    # Non-vocabulary fitted parts (the actor-type one-hot encoder) are compared through their categories.
+    cats_a = [getattr(t, "categories_", None) for _, t, _ in getattr(a, "transformers_", [])]
+    cats_b = [getattr(t, "categories_", None) for _, t, _ in getattr(b, "transformers_", [])]
+    return repr(cats_a) == repr(cats_b)
 
 
 def _vectorizers(estimator: Any, path: str = "") -> list[tuple[str, Any]]:

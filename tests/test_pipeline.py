@@ -69,3 +69,25 @@ def test_model_round_trips_through_safe_save(tmp_path):
     loaded = StanceModel.load(tmp_path / "m")
     assert [c.stance.label for c in loaded.classify(TEXTS)] == [c.stance.label for c in model.classify(TEXTS)]
     assert loaded.meta["note"] == "x"
+
+
+def test_heads_with_identical_features_share_one_transform(tmp_path):
+    frames = np.array([s[5] for s in STATEMENTS])
+    X = input_frame(TEXTS)
+    stance = build_pipeline(_config()).fit(X, STANCES)
+    frame = build_pipeline(_config()).fit(X, frames)
+    model = StanceModel({"stance": stance, "frame": frame})
+    assert model.feature_owner("stance") == model.feature_owner("frame")
+    shared = model.classify(TEXTS)
+    assert [c.stance.label for c in shared] == list(stance.predict(X))
+    assert [c.frame.label for c in shared] == list(frame.predict(X))
+    np.testing.assert_allclose([c.frame.scores[str(frame.classes_[0])] for c in shared], frame.predict_proba(X)[:, 0])
+
+
+def test_heads_fitted_on_different_rows_do_not_share_features():
+    frames = np.array([s[5] for s in STATEMENTS])
+    stance = build_pipeline(_config()).fit(input_frame(TEXTS), STANCES)
+    frame = build_pipeline(_config()).fit(input_frame(TEXTS[:12]), frames[:12])
+    model = StanceModel({"stance": stance, "frame": frame})
+    assert model.feature_owner("frame") == "frame"
+    assert [c.frame.label for c in model.classify(TEXTS)] == list(frame.predict(input_frame(TEXTS)))
