@@ -67,6 +67,11 @@ def _contains_phrase(tokens: Sequence[str], phrase: str) -> bool:
     return any(all(token_matches(tokens[i + k], words[k]) for k in range(n)) for i in range(len(tokens) - n + 1))
 
 
+# Plural anonymous heads that stay anonymous groups with the article ("المسؤولين الأمريكيين").
+_PLURAL_SOURCES = frozenset({"مسؤولين", "مسؤولون", "مصادر"})
+
+
+@functools.lru_cache(maxsize=1 << 12)  # pure; unknown speakers recur across articles
 def guess_actor_type(written: str) -> str:
     """Guess the type of an actor that is not in the table from its words.
 
@@ -116,7 +121,9 @@ def _find(tokens: Sequence[str], by_first: Mapping[str, list[tuple[tuple[str, ..
     found = []
     for i, token in enumerate(tokens):
         seen: set[str] = set()
-        for form in token_variants(token):
+        # The written form first, then the longer (less stripped) forms: a fixed order, so
+        # that ties ("روسيا" is also "روسي" + accusative alef) never depend on set order.
+        for form in sorted(token_variants(token), key=lambda f: (f != token, -len(f), f)):
             for alias_tokens, canonical, key in by_first.get(strip_article(form), ()):
                 if key in seen or i + len(alias_tokens) > len(tokens):
                     continue
@@ -587,8 +594,10 @@ class ActorIndex:
         heads = load_lexicon().anonymous_heads
         # Anonymous sources are indefinite ("مسؤول أمني"); "المسؤول الأمني في الكتائب"
         # is a title.
-        if not tokens or not (token_variants(tokens[0]) & heads) or tokens[0].lstrip("وف").startswith(("ال", "لل")):
+        if not tokens or not (token_variants(tokens[0]) & heads):
             return None
+        if tokens[0].lstrip("وف").startswith(("ال", "لل")) and not (len(tokens) >= 2 and strip_article(tokens[0].lstrip("وف")) in _PLURAL_SOURCES):
+            return None  # "المسؤول الأمني في الكتائب" is a title; "المسؤولين الأمريكيين" a group
         for rule in lexicon["anonymous_rules"]:
             canonical = rule["canonical"]
             if canonical in self._types and any(_contains_phrase(tokens, canonical_key(w)) for w in rule["words"]):

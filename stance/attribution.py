@@ -174,6 +174,8 @@ def _is_stop(tok: _Token, nxt: _Token | None, lex: Lexicon) -> bool:
         return True
     if norm == "ل" or (norm.startswith("ل") and nxt is not None and nxt.norm in "«“\""):
         return True  # لـ«الشرق الأوسط»: the addressee
+    if norm in lex.addressee_prefixes:
+        return True  # "كشف لوكالة شفق نيوز": the addressee, never the speaker
     if norm.startswith(lex.addressee_prefixes) and not norm.startswith(("لجن", "لواء")):
         return norm not in lex.actor_nouns and not _is_actor_word(norm, lex)
     if _is_verbal_complement(norm, lex, tok.raw):
@@ -226,22 +228,76 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             # one opening the span only if it opens an alias ("وتبنّت «المقاومة
             # الإسلامية في العراق»"), else it is the quotation itself.
             close = next((k for k in range(j + 1, min(j + 6, len(toks))) if toks[k].norm in "»”\""), None)
-            if close is None or (j == i and not (j + 1 < close and actors_start(toks[j + 1].norm))):
+            # A quoted accusative ("رفضاً قاطعاً") is the verb's object, never a name.
+            accusative = close is not None and any(t.raw.endswith(("ً", "اً")) for t in toks[j + 1 : close])
+            if close is None or accusative or not (j + 1 < close and (actors_start(toks[j + 1].norm) or (j > i and _is_actor_word(toks[j - 1].norm, lex)))):
                 break
             j = close + 1
             continue
         if tok.norm == "عن" and j > i and token_variants(toks[j - 1].norm) & lex.constituency_titles:
             j += 1  # "النائب عن تيار الحكمة حسن فدعم"
             continue
-        if tok.norm == "لدي" and any(_bare_variants(t.norm) & lex.envoy_titles for t in toks[i:j]):
-            j += 1  # "سفير إيران لدى الأمم المتحدة أمير سعيد إيرواني"
+        if tok.norm in ("لدي", "الي") and any(_bare_variants(t.norm) & lex.envoy_titles for t in toks[i:j]):
+            j += 1  # "سفير إيران لدى الأمم المتحدة أمير سعيد إيرواني", "المبعوث الأمريكي إلى سوريا توم باراك"
             continue
         if _is_stop(tok, nxt, lex):
             break
+        if j > i and _is_suffixed_noun(tok.norm, lex, actors):
+            break  # "وأبدت الحكومة الإيرانية ارتياحها": the object, with its pronoun
+        if j > i and _complement_after_name(toks, i, j, lex, actors):
+            break  # "وأشاد بارزاني بدور الجيش": the complement after a complete name
         j += 1
     while j > i and toks[j - 1].is_punct:
         j -= 1
-    return i, j
+    return i, _object_after_subject(toks, i, j, lex, actors)
+
+
+_PRONOUN_SUFFIXES = ("ها", "هما", "هم")
+_KANA = frozenset({"كان", "وكان", "كانت", "وكانت"})
+
+
+def _is_suffixed_noun(norm: str, lex: Lexicon, actors: ActorIndex | None) -> bool:
+    """A noun carrying a possessive pronoun (``رفضها``, ``تطلعهما``): the verb's object, not a name."""
+    return (len(norm) >= 5 and norm.endswith(_PRONOUN_SUFFIXES) and not _is_actor_word(norm, lex)
+            and not (actors is not None and actors.starts_alias(norm)) and norm not in places())
+
+
+def _complement_after_name(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, actors: ActorIndex | None) -> bool:
+    """Whether ``toks[j]`` is a بـ complement right after an alias that ends at ``j``."""
+    norm = toks[j].norm
+    if actors is None or len(norm) < 4 or norm[0] != "ب" or norm in lex.ranks or _is_actor_word(norm, lex) or actors.starts_alias(norm):
+        return False
+    if toks[j - 1].norm.startswith("ال"):
+        return True  # "وأشاد مجلس الأمن الدولي بسير ...": a definite noun phrase is complete
+    words = [t.norm for t in toks[i:j] if not t.is_punct]
+    return any(m.end == len(words) for m in actors.find_aliases(words))
+
+
+def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, actors: ActorIndex | None) -> int:
+    """End of a speaker span that opens with a complete alias followed by another noun phrase.
+
+    In ``واتهمت الفصائل واشنطن`` or ``وأبلغت الولايات المتحدة بغداد`` the subject is the
+    alias; the place or body after it is the object. A name after a title
+    (``رئيس الوزراء محمد شياع السوداني``) or an adjective is not cut.
+    """
+    if actors is None or j - i < 2:
+        return j
+    idx = [k for k in range(i, j) if not toks[k].is_punct]
+    words = [toks[k].norm for k in idx]
+    match = actors.best_match(words)
+    if match is None or match.start != 0 or match.end >= len(words):
+        return j
+    after = words[match.end]
+    if token_variants(words[0]) & (lex.title_words - lex.body_nouns):
+        return j  # a person's title, then its holder's name or office ("سفير إيران")
+    if after in places() or (after.startswith("ال") and _ends_subject(after, lex)):
+        return idx[match.end]
+    # "وشكر العراق التحالف": a second, different actor right after the first
+    if not after.startswith(("و", "ف")) and not after.endswith(("ي", "يه", "يين", "يون")):
+        other = [m for m in actors.find_aliases(words[match.end:]) if m.start == 0]
+        if other and all(m.canonical != match.canonical for m in other) and not token_variants(after) & lex.title_words:
+            return idx[match.end]
+    return j
 
 
 def _mentions_actor(toks: Sequence[_Token], span: tuple[int, int], actors: ActorIndex, lex: Lexicon) -> bool:
@@ -300,6 +356,12 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
                     if _mentions_actor(toks, span, actors, lex):
                         return _Speaker(*span, cue=i, kind="relay")
                     break
+    # 1b. "على لسان X": X speaks for the subject ("أما حركة النجباء فجددت، على لسان معاونها ...")
+    for i in range(len(norms) - 2):
+        if norms[i] in ("علي", "وعلي") and norms[i + 1] == "لسان":
+            span = _span_after(toks, i + 2, lex, stop_at_comma=True, actors=actors)
+            if span[1] > span[0]:
+                return _Speaker(*span, cue=i, kind="source")
     # 2. speech verbs, speaker after or (clause-initial) before the verb
     verb_positions = [i for i, n in enumerate(norms) if n in lex.verbs]
     for i in verb_positions:
@@ -312,6 +374,10 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
             between_ok = all(norms[k] in ("قد", "وقد", "فقد") for k in range(pre[1], i))
             between_ok = between_ok and not (first > 0 and norms[first - 1] in ("في", "وفي"))
             if pre[1] > pre[0] and between_ok and _mentions_actor(toks, pre, actors, lex):
+                return _Speaker(*pre, cue=i, kind="verb")
+            # "وكان حسين قد قال": كان + a short subject + قد + the verb names the speaker.
+            kana = first > 0 and norms[first - 1] in _KANA and pre[1] < i and norms[pre[1]] in ("قد",)
+            if kana and between_ok and 0 < pre[1] - pre[0] <= 4:
                 return _Speaker(*pre, cue=i, kind="verb")
         span = _span_after(toks, i + 1, lex, actors=actors)
         if _mentions_actor(toks, span, actors, lex):
@@ -364,13 +430,33 @@ def _title_key(token: str, lex: Lexicon) -> str:
     return lex.title_synonyms.get(bare, bare)
 
 
-def _title_keys(token: str, lex: Lexicon) -> set[str]:
+# Per-lexicon memo of the two pure helpers below (a Lexicon holds dicts, so it is not hashable).
+_KEY_CACHE: dict[int, tuple[Lexicon, dict[str, frozenset[str]], dict[frozenset[str], frozenset[str]]]] = {}
+
+
+def _caches(lex: Lexicon) -> tuple[dict[str, frozenset[str]], dict[frozenset[str], frozenset[str]]]:
+    entry = _KEY_CACHE.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        entry = _KEY_CACHE[id(lex)] = (lex, {}, {})
+    return entry[1], entry[2]
+
+
+def _title_keys(token: str, lex: Lexicon) -> frozenset[str]:
     """:func:`_title_key` of every form a written token may stand for (``للأمين``)."""
-    return {_title_key(form, lex) for form in token_variants(token)}
+    memo = _caches(lex)[0]
+    keys = memo.get(token)
+    if keys is None:
+        keys = memo[token] = frozenset(_title_key(form, lex) for form in token_variants(token))
+    return keys
 
 
-def _name_tokens(names: frozenset[str] | set[str], lex: Lexicon) -> set[str]:
-    return {key for name in names for t in name.split() for key in _title_keys(t, lex)}
+def _name_tokens(names: frozenset[str] | set[str], lex: Lexicon) -> frozenset[str]:
+    memo = _caches(lex)[1]
+    names = frozenset(names)
+    keys = memo.get(names)
+    if keys is None:
+        keys = memo[names] = frozenset(key for name in names for t in name.split() for key in _title_keys(t, lex))
+    return keys
 
 
 @dataclass(frozen=True)
@@ -497,6 +583,9 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
         if history and not actors.find_aliases(tokens):
             return history[-1].actor_canonical, history[-1].actor_type
     canonical, actor_type = actors.resolve(written)
+    body = _anonymous_of_body(tokens, actors, lex)
+    if body is not None:
+        return body
     match = actors.best_match(tokens)
     if match is not None and match.start == 0 and match.end == len(tokens) and canonical_key(match.canonical) == match.alias:
         return canonical, actor_type  # the actor's own full name
@@ -547,7 +636,9 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     if is_title and not token_variants(tokens[0]) & lex.anonymous_heads:
         # A body noun refers back to a body, a person's title to a person ("المصدر" may
         # be either).
-        positioned = [p for p in positioned if _is_person(p[1], actors, lex, history) != body]
+        # An earlier statement whose written speaker carried the same title word
+        # ("متحدث باسم وزارة الخارجية" then "وأضاف المتحدث") stays a candidate either way.
+        positioned = [p for p in positioned if _is_person(p[1], actors, lex, history) != body or (not body and bool(keys[0] & p[3]))]
     if not positioned:
         return canonical, actor_type
     if is_title:
@@ -569,6 +660,35 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     if ranked[0] >= max(1, own):
         return ranked[3][1], ranked[3][2]
     return canonical, actor_type
+
+
+_MEMBER_HEADS = frozenset({"عضو", "عضوا", "اعضاء"})
+# Bodies an unnamed official speaks for: ministries, committees, commands (normalised first words).
+_BODY_HEADS = frozenset({"وزاره", "لجنه", "القياده", "قياده", "هيئه"})
+
+
+def _anonymous_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) -> tuple[str, str] | None:
+    """An unnamed official or source of a named body speaks for that body (GUIDELINES A4).
+
+    ``مسؤول رفيع في وزارة الدفاع العراقية`` -> the ministry; ``مصادر في القيادة المركزية
+    الأمريكية`` -> the command; ``عضو في لجنة الأمن والدفاع النيابية`` -> the committee.
+    A phrase the table lists whole (``مصادر في وزارة البيشمركة``) keeps its own canonical.
+    """
+    if not (token_variants(tokens[0]) & (lex.anonymous_heads | _MEMBER_HEADS)):
+        return None
+    whole = actors.best_match(tokens)
+    if whole is not None and whole.start == 0:
+        return None
+    k = next((k for k in range(1, min(4, len(tokens))) if tokens[k] == "في"), None)
+    if k is None or k + 1 >= len(tokens):
+        return None
+    matches = [m for m in actors.find_aliases(tokens[k + 1 :]) if m.start == 0]
+    if not matches:
+        return None
+    best = max(matches, key=lambda m: m.end)
+    if canonical_key(best.canonical).split()[0] not in _BODY_HEADS:
+        return None  # "مسؤول في الإدارة الأمريكية" stays an anonymous US official
+    return best.canonical, actors.type_of(best.canonical)
 
 
 def _ends_subject(token: str, lex: Lexicon) -> bool:

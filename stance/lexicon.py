@@ -127,6 +127,7 @@ def token_variants(token: str) -> frozenset[str]:
     return frozenset({strip_article(f) for f in forms} | forms)
 
 
+@functools.lru_cache(maxsize=1 << 17)  # pure, called for every token/alias pair tried
 def token_matches(written: str, alias_token: str) -> bool:
     """Whether a written token matches an alias token, clitics allowed on the written one.
 

@@ -39,6 +39,7 @@ _CLOSERS = "»”’)]"
 _ENDS_WITH_PUNCT = re.compile(r"[.!?؟…][\s»”’\"')\]]*$")
 
 
+@functools.lru_cache(maxsize=1 << 17)  # pure; the same words come back thousands of times per batch
 def match_key(text: str) -> str:
     """Fold Arabic spelling variants for matching words (not for display, not for models).
 
@@ -211,8 +212,13 @@ def body_lines(text: str) -> list[Span]:
     list of (int, int)
         Offsets of the body lines, in order.
     """
+    return list(_body_lines(text))
+
+
+@functools.lru_cache(maxsize=8)  # statement_units and find_statements both ask, for the same article
+def _body_lines(text: str) -> tuple[Span, ...]:
     dropped = set(boilerplate_spans(text))
-    return [span for span in line_spans(text) if span not in dropped]
+    return tuple(span for span in line_spans(text) if span not in dropped)
 
 
 def _token_before(text: str, pos: int, floor: int) -> str:

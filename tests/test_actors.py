@@ -211,3 +211,24 @@ ROUND4_INDEX = ActorIndex.from_records(
 )
 def test_round4_resolution(written: str, canonical: str):
     assert ROUND4_INDEX.resolve(written)[0] == canonical
+
+
+def test_alias_ties_do_not_depend_on_the_hash_seed():
+    # "روسيا" also reads as "روسي" + accusative alef, the Arabic alias of RUSI: the written
+    # form must win in every process, whatever PYTHONHASHSEED orders sets by.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from stance.actors import ActorIndex\n"
+        "index = ActorIndex.from_records([{'canonical': 'المعهد الملكي للخدمات المتحدة', 'type': 'analyst', 'aliases': ['روسي']},"
+        " {'canonical': 'روسيا', 'type': 'other', 'aliases': ['موسكو']}])\n"
+        "print(index.resolve('روسيا')[0])\n"
+    )
+    seen = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed})
+        seen.add(done.stdout.strip())
+    assert seen == {"روسيا"}

@@ -247,3 +247,55 @@ def test_round4_speaker_spans(text: str, canonical: str):
 )
 def test_a_verbal_noun_after_be_ends_the_speaker(text: str, actor: str):
     assert _round4(text).actor == actor
+
+
+# -- round 3 of the rules (written on retold_d and retold_e; see stance/extraction.py) ----------
+
+ROUND3_ACTORS = ActorIndex.from_records(
+    [
+        {"canonical": "المقاومة الإسلامية في العراق", "type": "armed_faction", "aliases": ["الفصائل"]},
+        {"canonical": "الحكومة الأمريكية", "type": "us_government", "aliases": ["واشنطن", "الولايات المتحدة"]},
+        {"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["بغداد", "العراق"]},
+        {"canonical": "إيران", "type": "iran", "aliases": ["طهران", "الحكومة الإيرانية"]},
+        {"canonical": "وزارة الدفاع العراقية", "type": "iraqi_government", "aliases": ["الدفاع العراقية"]},
+        {"canonical": "مصادر حكومية عراقية", "type": "iraqi_government", "aliases": ["مسؤول عراقي"]},
+        {"canonical": "قائد عسكري عراقي", "type": "iraqi_government", "aliases": ["ضابط عراقي رفيع"]},
+        {"canonical": "فؤاد حسين", "type": "iraqi_government", "aliases": ["وزير الخارجية العراقي"]},
+        {"canonical": "حركة النجباء", "type": "armed_faction", "aliases": ["النجباء"]},
+        {"canonical": "عبد القادر الكربلائي", "type": "armed_faction", "aliases": ["الكربلائي"]},
+    ]
+)
+
+
+def _spoken(text: str) -> list[tuple[str, str]]:
+    return [(s.actor, s.actor_canonical) for s in find_statements(text, ROUND3_ACTORS)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the object after a complete subject is not part of the speaker
+        ("واتهمت الفصائل واشنطن بالمماطلة في تنفيذ الاتفاق.", ("الفصائل", "المقاومة الإسلامية في العراق")),
+        ("وأبلغت الولايات المتحدة بغداد بأنها لن تعترف بالحكومة.", ("الولايات المتحدة", "الحكومة الأمريكية")),
+        ("وأبدت الحكومة الإيرانية ارتياحها لخروج القوات الأمريكية.", ("الحكومة الإيرانية", "إيران")),
+        ("وأشاد مجلس الأمن الدولي بسير العملية الانتخابية.", ("مجلس الأمن الدولي", "مجلس الأمن الدولي")),
+        # an unnamed official of a named ministry speaks for the ministry (GUIDELINES A4)
+        ("وقال مسؤول رفيع في وزارة الدفاع العراقية إن الانسحاب اكتمل.", ("مسؤول رفيع في وزارة الدفاع العراقية", "وزارة الدفاع العراقية")),
+        # كان + subject + قد + verb; the addressee after the verb is never the speaker
+        ("وكان ضابط عراقي رفيع قد كشف لوكالة شفق نيوز أن القوات بدأت الاستعدادات.", ("ضابط عراقي رفيع", "قائد عسكري عراقي")),
+        # "على لسان X": X is the speaker
+        ("أما حركة النجباء فجددت، على لسان معاونها العسكري عبد القادر الكربلائي، رفضها أي تأجيل.",
+         ("معاونها العسكري عبد القادر الكربلائي", "عبد القادر الكربلائي")),
+    ],
+)
+def test_round3_speaker_spans(text, expected):
+    assert _spoken(text) == [expected]
+
+
+def test_a_time_adverb_after_the_verb_is_a_continuation_not_a_speaker():
+    text = "وقال وزير الخارجية العراقي إن الحوار مستمر.\nوأوضح حينها: «إذا توصلنا إلى اتفاق فسيصدر بيان مشترك»."
+    assert [c for _, c in _spoken(text)] == ["فؤاد حسين", "فؤاد حسين"]
+
+
+def test_the_addressee_after_a_verb_is_not_taken_for_the_speaker():
+    assert _spoken("وكشف لوكالة شفق نيوز أن القوات ستغادر.") == []
