@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from stance.actors import ActorIndex
+from stance.actors import ActorIndex, guess_actor_type
 from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
 from stance.text import body_lines, match_key, split_sentences
 
@@ -640,7 +640,7 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
         # ("متحدث باسم وزارة الخارجية" then "وأضاف المتحدث") stays a candidate either way.
         positioned = [p for p in positioned if _is_person(p[1], actors, lex, history) != body or (not body and bool(keys[0] & p[3]))]
     if not positioned:
-        return canonical, actor_type
+        return _same_side_person(tokens, canonical, actor_type, history, actors, lex, is_title and not body)
     if is_title:
         # A title alone ("وتابع الوزير", "الرئيس الأمريكي") refers back to the earlier
         # actor sharing the most words with it, the title word required.
@@ -659,6 +659,25 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     )
     if ranked[0] >= max(1, own):
         return ranked[3][1], ranked[3][2]
+    return _same_side_person(tokens, canonical, actor_type, history, actors, lex, is_title and not body)
+
+
+def _same_side_person(tokens: Sequence[str], canonical: str, actor_type: str, history: Sequence[Statement],
+                      actors: ActorIndex, lex: Lexicon, person_title: bool) -> tuple[str, str]:
+    """A person's title with only a side ("المسؤول الكردي", "المسؤولة الأمريكية") that names
+    no earlier actor refers back to the latest person of that side who spoke in the article.
+
+    The side is the type the title's words give (:func:`guess_actor_type`); without one, or
+    when the table knows the speaker, the speaker is kept as found.
+    """
+    if not person_title or canonical in actors or len(tokens) > 3:
+        return canonical, actor_type
+    side = guess_actor_type(" ".join(tokens))
+    if side == "other":
+        return canonical, actor_type
+    for statement in reversed(history):
+        if statement.actor_type == side and statement.actor_canonical in actors and _is_person(statement.actor_canonical, actors, lex, history):
+            return statement.actor_canonical, statement.actor_type
     return canonical, actor_type
 
 

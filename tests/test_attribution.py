@@ -299,3 +299,16 @@ def test_a_time_adverb_after_the_verb_is_a_continuation_not_a_speaker():
 
 def test_the_addressee_after_a_verb_is_not_taken_for_the_speaker():
     assert _spoken("وكشف لوكالة شفق نيوز أن القوات ستغادر.") == []
+
+
+def test_a_title_with_only_a_side_refers_back_to_the_latest_person_of_that_side():
+    index = ActorIndex.from_records([
+        {"canonical": "عبد الخالق طلعت", "type": "kurdistan_region", "aliases": ["طلعت"]},
+        {"canonical": "لويد أوستن", "type": "us_government", "aliases": ["أوستن"]},
+    ])
+    text = (
+        "وقال عبد الخالق طلعت إن القوات ستبقى في أربيل.\n"
+        "وقال أوستن إن الانتقال يجري وفق الجدول.\n"
+        "وكشف المسؤول الكردي أن قيادة أمريكية واحدة بقيت في القاعدة."
+    )
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["عبد الخالق طلعت", "لويد أوستن", "عبد الخالق طلعت"]
