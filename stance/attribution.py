@@ -273,6 +273,11 @@ def _complement_after_name(toks: Sequence[_Token], i: int, j: int, lex: Lexicon,
     return any(m.end == len(words) for m in actors.find_aliases(words))
 
 
+def _is_verbal_noun(norm: str) -> bool:
+    """An indefinite verbal noun of the forms تفعيل (``تأجيل``) or إفعال (``إعلان``), folded."""
+    return len(norm) == 5 and ((norm[0] == "ت" and norm[3] == "ي") or (norm[0] == "ا" and norm[3] == "ا"))
+
+
 def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, actors: ActorIndex | None) -> int:
     """End of a speaker span that opens with a complete alias followed by another noun phrase.
 
@@ -288,6 +293,8 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
     if match is None or match.start != 0 or match.end >= len(words):
         return j
     after = words[match.end]
+    if _is_verbal_noun(after) and not actors.starts_alias(after):
+        return idx[match.end]  # "وعزا وزير الدفاع تأجيل الإعلان": a verbal noun, the object
     if token_variants(words[0]) & (lex.title_words - lex.body_nouns):
         return j  # a person's title, then its holder's name or office ("سفير إيران")
     if after in places() or (after.startswith("ال") and _ends_subject(after, lex)):
@@ -362,6 +369,12 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
             span = _span_after(toks, i + 2, lex, stop_at_comma=True, actors=actors)
             if span[1] > span[0]:
                 return _Speaker(*span, cue=i, kind="source")
+    # 1c. "وسبق للكعبي أن أعلن": the speaker is the ل-noun after سبق
+    for i in range(len(norms) - 2):
+        if norms[i] in ("سبق", "وسبق") and norms[i + 1].startswith("ل") and len(norms[i + 1]) > 2:
+            span = _span_after(toks, i + 1, lex, stop_at_comma=True, actors=actors)
+            if span[1] > span[0] and any(norms[k] in lex.verbs for k in range(span[1], min(span[1] + 3, len(norms)))):
+                return _Speaker(*span, cue=i, kind="verb")
     # 2. speech verbs, speaker after or (clause-initial) before the verb
     verb_positions = [i for i, n in enumerate(norms) if n in lex.verbs]
     for i in verb_positions:
@@ -371,7 +384,7 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
             pre = (pre[0], min(pre[1], i))
             # The speaker must run up to the verb ("وكان الوزير قد قال"), and not be a
             # place after في ("وفي واشنطن، قال ...").
-            between_ok = all(norms[k] in ("قد", "وقد", "فقد") for k in range(pre[1], i))
+            between_ok = all(norms[k] in ("قد", "وقد", "فقد", "عاد", "عادت") for k in range(pre[1], i))
             between_ok = between_ok and not (first > 0 and norms[first - 1] in ("في", "وفي"))
             if pre[1] > pre[0] and between_ok and _mentions_actor(toks, pre, actors, lex):
                 return _Speaker(*pre, cue=i, kind="verb")

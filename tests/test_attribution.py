@@ -312,3 +312,21 @@ def test_a_title_with_only_a_side_refers_back_to_the_latest_person_of_that_side(
         "وكشف المسؤول الكردي أن قيادة أمريكية واحدة بقيت في القاعدة."
     )
     assert [s.actor_canonical for s in find_statements(text, index)] == ["عبد الخالق طلعت", "لويد أوستن", "عبد الخالق طلعت"]
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("وسبق للكعبي أن أعلن أن المقاومة قررت مواصلة عملياتها.", "أكرم الكعبي"),
+        ("غير أن رئيس الوزراء عاد ليؤكد أن اللجنة تضمن الانتقال إلى علاقات ثنائية.", "محمد شياع السوداني"),
+        ("ثم عاد رئيس الوزراء ليصرح بأن العلاقة ستبقى قوية.", "محمد شياع السوداني"),
+        ("وعزا رئيس الوزراء تأجيل الإعلان إلى التصعيد في المنطقة.", "محمد شياع السوداني"),
+        ("ويخشى الكعبي أن يطول بقاء القوات.", "أكرم الكعبي"),
+    ],
+)
+def test_more_cue_forms(text, canonical):
+    index = ActorIndex.from_records([
+        {"canonical": "أكرم الكعبي", "type": "armed_faction", "aliases": ["الكعبي"]},
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["رئيس الوزراء"]},
+    ])
+    assert [s.actor_canonical for s in find_statements(text, index)] == [canonical]
