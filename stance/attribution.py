@@ -170,8 +170,9 @@ def _is_stop(tok: _Token, nxt: _Token | None, lex: Lexicon) -> bool:
         return True
     if norm in lex.subject_stops or norm in lex.verbs or norm in lex.participles:
         return True
-    if norm in ("في", "وفي") and nxt is not None and (nxt.norm in lex.media_words or strip_article(nxt.norm) in lex.media_words):
-        return True
+    if norm in ("في", "وفي") and nxt is not None and (nxt.norm in lex.media_words or strip_article(nxt.norm) in lex.media_words
+                                                   or nxt.norm in ("احد", "احدي")):
+        return True  # "قال الوزير في بيان", "أعلنت الفصائل في أحد بياناتها"
     if norm == "ل" or (norm.startswith("ل") and nxt is not None and nxt.norm in "«“\""):
         return True  # لـ«الشرق الأوسط»: the addressee
     if norm in lex.addressee_prefixes:
@@ -599,6 +600,13 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     body = _anonymous_of_body(tokens, actors, lex)
     if body is not None:
         return body
+    if (len(tokens) == 3 and strip_article(tokens[0]) in _SPOKES_HEADS and tokens[1] == "باسم"
+            and token_variants(tokens[2]) & lex.body_nouns and canonical not in actors):
+        # "المتحدث باسم الحركة": an unnamed spokesperson speaks for the body (GUIDELINES A2),
+        # and "الحركة" is the movement the article named before.
+        spoken_for = _resolve(tokens[2], where, actors, lex, article)
+        if spoken_for[0] in actors:
+            return spoken_for
     match = actors.best_match(tokens)
     if match is not None and match.start == 0 and match.end == len(tokens) and canonical_key(match.canonical) == match.alias:
         return canonical, actor_type  # the actor's own full name
@@ -695,8 +703,11 @@ def _same_side_person(tokens: Sequence[str], canonical: str, actor_type: str, hi
 
 
 _MEMBER_HEADS = frozenset({"عضو", "عضوا", "اعضاء"})
-# Bodies an unnamed official speaks for: ministries, committees, commands (normalised first words).
-_BODY_HEADS = frozenset({"وزاره", "لجنه", "القياده", "قياده", "هيئه"})
+# Bodies an unnamed official speaks for: ministries, committees, commands (normalised first words);
+# a research body for its analysts ("محلل الشأن العراقي في مجموعة الأزمات الدولية").
+_BODY_HEADS = frozenset({"وزاره", "لجنه", "القياده", "قياده", "هيئه", "مجموعه", "معهد", "مركز", "مؤسسه"})
+_RESEARCH_HEADS = frozenset({"محلل", "باحث", "خبير", "محلله", "باحثه", "خبيره"})
+_SPOKES_HEADS = frozenset({"متحدث", "ناطق", "متحدثه", "ناطقه"})
 
 
 def _anonymous_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) -> tuple[str, str] | None:
@@ -706,12 +717,12 @@ def _anonymous_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) 
     الأمريكية`` -> the command; ``عضو في لجنة الأمن والدفاع النيابية`` -> the committee.
     A phrase the table lists whole (``مصادر في وزارة البيشمركة``) keeps its own canonical.
     """
-    if not (token_variants(tokens[0]) & (lex.anonymous_heads | _MEMBER_HEADS)):
+    if not (token_variants(tokens[0]) & (lex.anonymous_heads | _MEMBER_HEADS | _RESEARCH_HEADS)):
         return None
     whole = actors.best_match(tokens)
     if whole is not None and whole.start == 0:
         return None
-    k = next((k for k in range(1, min(4, len(tokens))) if tokens[k] == "في"), None)
+    k = next((k for k in range(1, min(5, len(tokens))) if tokens[k] == "في"), None)
     if k is None or k + 1 >= len(tokens):
         return None
     matches = [m for m in actors.find_aliases(tokens[k + 1 :]) if m.start == 0]
@@ -802,6 +813,8 @@ def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
             written, canonical, actor_type = last.actor, last.actor_canonical, last.actor_type
         else:
             written = text[toks[speaker.start].start : toks[speaker.end - 1].end]
+            if toks[speaker.cue].norm in ("سبق", "وسبق") and written.startswith("ل"):
+                written = "ال" + written[2:] if written.startswith("لل") else written[1:]  # "وسبق للكعبي أن"
             where = toks[speaker.start].start
             canonical, actor_type = _resolve(written, where, actors, lex, article)
         statement = Statement(start, end, text[start:end], written, canonical, actor_type, cue)

@@ -330,3 +330,20 @@ def test_more_cue_forms(text, canonical):
         {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["رئيس الوزراء"]},
     ])
     assert [s.actor_canonical for s in find_statements(text, index)] == [canonical]
+
+
+def test_an_unnamed_spokesperson_of_a_body_named_before_speaks_for_that_body():
+    index = ActorIndex.from_records([
+        {"canonical": "حركة النجباء", "type": "armed_faction", "aliases": ["النجباء"]},
+        {"canonical": "بات رايدر", "type": "us_government", "aliases": ["المتحدث باسم البنتاغون"]},
+    ])
+    text = ("وقال المتحدث باسم البنتاغون إن القوات سترد.\n"
+            "وتوعدت حركة النجباء بالرد على الضربة.\n"
+            "وقال المتحدث باسم الحركة إن الرد قادم.")
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["بات رايدر", "حركة النجباء", "حركة النجباء"]
+
+
+def test_an_analyst_of_a_named_research_body_is_that_body():
+    index = ActorIndex.from_records([{"canonical": "مجموعة الأزمات الدولية", "type": "analyst", "aliases": []}])
+    [s] = find_statements("وكتب محلل الشأن العراقي في مجموعة الأزمات الدولية أن الانسحاب سيعيد ترتيب التحالفات.", index)
+    assert (s.actor_canonical, s.actor_type) == ("مجموعة الأزمات الدولية", "analyst")
