@@ -226,9 +226,21 @@ class ActorIndex:
                 listed = owners.setdefault(key, [])
                 if canonical not in listed and not (listed and listed[0] in self._types and canonical_key(listed[0]) == key):
                     listed.append(canonical)
+        # A one-word alias that is the surname of several actors' names ("الشمري" for نصر
+        # الشمري and محمد الشمري) is ambiguous too: the article decides, as for titles.
+        by_surname: dict[str, list[str]] = {}
+        for canonical in self._types:
+            parts = canonical_key(canonical).split()
+            if len(parts) > 1:
+                by_surname.setdefault(parts[-1], []).append(canonical)
+        shared_surnames = set()
+        for key, listed in owners.items():
+            if " " not in key and len(by_surname.get(key, ())) > 1:
+                listed.extend(c for c in by_surname[key] if c not in listed)
+                shared_surnames.add(key)
         for key, listed in owners.items():
             tokens = tuple(key.split())
-            if len(listed) > 1 and _is_title(tokens[0], lex):
+            if len(listed) > 1 and (_is_title(tokens[0], lex) or key in shared_surnames):
                 self._ambiguous[key] = tuple(listed)
                 self._ambiguous_by_first.setdefault(strip_article(tokens[0]), []).append((tokens, listed[0], key))
                 continue
@@ -542,7 +554,14 @@ class ActorIndex:
         k = match.end
         while k < len(tokens) and tokens[k] in lex.ranks:
             k += 1
-        return k < len(tokens) and self._is_unknown_name(tokens[k], lex)
+        # A first name shared with a known actor ("أنطونيو" of أنطونيو تاياني) is still
+        # unknown unless a whole alias matches there.
+        if k >= len(tokens) or not self._is_unknown_name(tokens[k], lex, alias_start_known=False):
+            return False
+        if any(m.start <= 2 for m in self.find_aliases(tokens[k:])):
+            return False  # the name goes on to a known one: "لويد ج. أوستن"
+        # A known first name with nothing after it but an initial ("لويد ج") is that actor.
+        return not (self.starts_alias(tokens[k]) and all(len(t) <= 2 for t in tokens[k + 1 :]))
 
     def has_unknown_name(self, tokens: Sequence[str]) -> bool:
         """Whether a span that opens with a title goes on to a personal name the table lacks.
@@ -567,7 +586,7 @@ class ActorIndex:
             k -= 1
         return tokens[k - 1].startswith("ال") or bool(token_variants(tokens[k - 1]) & (lex.title_words | lex.ranks))
 
-    def _is_unknown_name(self, token: str, lex: Lexicon) -> bool:
+    def _is_unknown_name(self, token: str, lex: Lexicon, alias_start_known: bool = True) -> bool:
         forms = token_variants(token)
         return (
             len(token) >= 3
@@ -575,7 +594,7 @@ class ActorIndex:
             and not token.startswith(("ال", "وال", "لل", "بال", "با", "بت", "بإ"))
             and not token.endswith(("ها", "هم", "هما"))
             and not forms & (lex.title_words | lex.actor_nouns | lex.generic_words | lex.subject_stops | lex.ranks | lex.dependent_heads | lex.connectors | lex.media_words | lex.document_words | places())
-            and not self.starts_alias(token)
+            and not (alias_start_known and self.starts_alias(token))
             and guess_actor_type(token) == "other"
         )
 

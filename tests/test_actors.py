@@ -232,3 +232,23 @@ def test_alias_ties_do_not_depend_on_the_hash_seed():
                               env={**os.environ, "PYTHONHASHSEED": seed})
         seen.add(done.stdout.strip())
     assert seen == {"روسيا"}
+
+
+def test_a_surname_several_actors_share_is_decided_by_the_article():
+    from stance.attribution import find_statements
+
+    index = ActorIndex.from_records([
+        {"canonical": "نصر الشمري", "type": "armed_faction", "aliases": []},
+        {"canonical": "محمد الشمري", "type": "iraqi_parliament", "aliases": ["الشمري"]},
+    ])
+    text = "وقال نصر الشمري إن المهلة تقترب من نهايتها.\nوأضاف الشمري أن الفصائل مستعدة."
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["نصر الشمري", "نصر الشمري"]
+
+
+def test_a_title_then_an_unknown_person_sharing_a_first_name_with_a_known_one():
+    index = ActorIndex.from_records([
+        {"canonical": "الأمم المتحدة", "type": "other", "aliases": ["الأمين العام للأمم المتحدة"]},
+        {"canonical": "أنطونيو تاياني", "type": "coalition", "aliases": ["تاياني"]},
+        {"canonical": "قيس الخزعلي", "type": "armed_faction", "aliases": ["الأمين العام لعصائب أهل الحق"]},
+    ])
+    assert index.resolve("الأمين العام للأمم المتحدة أنطونيو غوتيريش")[0] == "الأمم المتحدة"
