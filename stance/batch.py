@@ -58,7 +58,7 @@ def _init_worker(model: StanceModel | str, actors) -> None:
     # An initializer that raises makes the pool respawn workers forever: keep the error
     # and raise it from the first task instead, where it reaches the caller.
     try:
-        _worker_state["model"] = StanceModel.load(model) if isinstance(model, (str, Path)) else model
+        _worker_state["model"] = StanceModel.load(model, fast=True) if isinstance(model, (str, Path)) else model
     except Exception as exc:  # noqa: BLE001 - re-raised by _score_chunk_in_worker
         _worker_state["error"] = exc
     _worker_state["actors"] = actors
@@ -94,8 +94,9 @@ def score_article_stream(
     ----------
     model:
         A loaded :class:`~stance.model.StanceModel`, or a model directory. With ``jobs > 1``
-        each worker loads a directory itself (safely, once); a loaded model is handed to
-        the workers instead (inherited on Linux, pickled where processes are spawned).
+        each worker loads a directory itself (safely, once, with ``fast=True``); a loaded
+        model is handed to the workers instead (inherited on Linux, pickled where processes
+        are spawned).
     articles:
         :class:`stance.io.Article` items, and :class:`~stance.errors.InputError` items for
         unreadable inputs (as :func:`stance.io.read_articles` yields them); any iterable,
@@ -121,7 +122,7 @@ def score_article_stream(
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
     if jobs == 1:
-        loaded = StanceModel.load(model) if isinstance(model, (str, Path)) else model
+        loaded = StanceModel.load(model, fast=True) if isinstance(model, (str, Path)) else model
         for chunk in _chunks(articles, chunk_size):
             yield from _merge(chunk, score_articles(loaded, _only_articles(chunk), actors))
         return

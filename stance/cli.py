@@ -124,7 +124,7 @@ def classify(
             failed = True
         else:
             records.append(item)
-    loaded = load_model(model, tracking_uri)
+    loaded = load_model(model, tracking_uri, fast=True)
     rows = classify_records(loaded, records)
     if format == ClassifyFormat.table:
         for row in rows:
@@ -257,7 +257,7 @@ def _scoring_model(model: Optional[str], tracking_uri: Optional[str], actors: Op
         from stance.model import read_meta
 
         return str(model), actor_index_from_meta(read_meta(model), actors)
-    loaded = load_model(model, tracking_uri)
+    loaded = load_model(model, tracking_uri, fast=True)
     return loaded, actor_index_for(loaded, actors)
 
 

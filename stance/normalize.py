@@ -1,7 +1,8 @@
-"""Arabic normalisation with camel-tools, as pure functions and as a scikit-learn transformer.
+"""Arabic normalisation with camel-tools as a scikit-learn transformer, and the morphological tokenizer.
 
 The transformer travels inside the saved model, so training and scoring can never
-normalise differently.
+normalise differently. The pure functions live in :mod:`stance.arabic` (no scikit-learn import,
+for the fast scoring path) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -17,92 +18,12 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from stance.arabic import normalize_arabic, normalize_text, stem_tokens, tokenize
 from stance.config import STEMMERS, TOKENIZERS
 from stance.errors import ConfigError, DataPackageError
 
-# dediac_ar leaves the hamza marks U+0653-0655; strip them too so normalisation is idempotent.
-_EXTRA_MARKS = re.compile("[\u0653-\u0655]")
-_TATWEEL = "\u0640"
-_SPACES = re.compile(r"\s+")
-
-
-def normalize_arabic(
-    text: str,
-    *,
-    alef: bool = True,
-    ya: bool = True,
-    teh_marbuta: bool = True,
-    diacritics: bool = True,
-    tatweel: bool = True,
-) -> str:
-    """Normalise Arabic orthographic variation.
-
-    Args and behaviour follow the camel-tools utilities they call.
-
-    Parameters
-    ----------
-    text:
-        Any text; non-Arabic characters pass through (after Unicode NFKC-style normalisation).
-    alef, ya, teh_marbuta, diacritics, tatweel:
-        Which variations to fold (see :class:`stance.config.NormalizeConfig`).
-
-    Returns
-    -------
-    str
-        The normalised text, whitespace collapsed.
-    """
-    from camel_tools.utils.dediac import dediac_ar
-    from camel_tools.utils.normalize import (
-        normalize_alef_ar,
-        normalize_alef_maksura_ar,
-        normalize_teh_marbuta_ar,
-        normalize_unicode,
-    )
-
-    text = normalize_unicode(text)
-    if diacritics:
-        text = _EXTRA_MARKS.sub("", dediac_ar(text))
-    if tatweel:
-        text = text.replace(_TATWEEL, "")
-    if alef:
-        text = normalize_alef_ar(text)
-    if ya:
-        text = normalize_alef_maksura_ar(text)
-    if teh_marbuta:
-        text = normalize_teh_marbuta_ar(text)
-    return _SPACES.sub(" ", text).strip()
-
-
-def tokenize(text: str) -> list[str]:
-    """Split into words and punctuation with camel-tools' data-free ``simple_word_tokenize``."""
-    from camel_tools.tokenizers.word import simple_word_tokenize
-
-    return simple_word_tokenize(text)
-
-
-@functools.lru_cache(maxsize=1)
-def _snowball():
-    import Stemmer
-
-    return Stemmer.Stemmer("arabic")
-
-
-def stem_tokens(tokens: list[str], stemmer: str) -> list[str]:
-    """Stem tokens with a data-free stemmer.
-
-    Parameters
-    ----------
-    tokens:
-        Words.
-    stemmer:
-        ``none`` or ``snowball``.
-    """
-    if stemmer not in STEMMERS:
-        raise ConfigError(f"stemmer must be one of {', '.join(STEMMERS)}; got {stemmer!r}")
-    if stemmer == "none":
-        return tokens
-    return _snowball().stemWords(tokens)
-
+__all__ = ["ArabicNormalizer", "normalize_arabic", "normalize_text", "stem_tokens", "tokenize",
+           "morphological_tokenizer", "missing_morphology_message", "camel_data_dir"]
 
 # camel-tools' own locations (camel_tools.data.catalogue): $CAMELTOOLS_DATA, else ~/.camel_tools;
 # package files under <dir>/data/<destination>/ as listed in its catalogue-1.6.json.
@@ -320,20 +241,10 @@ class ArabicNormalizer(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Return a 1-D array of normalised, space-joined token strings."""
         morph = morphological_tokenizer(self.morph_db) if self.tokenizer == "camel_morph" else None
-        out = []
-        for text in _as_texts(X):
-            norm = normalize_arabic(
-                text,
-                alef=self.alef,
-                ya=self.ya,
-                teh_marbuta=self.teh_marbuta,
-                diacritics=self.diacritics,
-                tatweel=self.tatweel,
-            )
-            tokens = tokenize(norm)
-            if morph is not None:
-                tokens = morph.tokenize(tokens)
-            out.append(" ".join(stem_tokens(tokens, self.stemmer)))
+        out = [normalize_text(text, alef=self.alef, ya=self.ya, teh_marbuta=self.teh_marbuta,
+                              diacritics=self.diacritics, tatweel=self.tatweel, stemmer=self.stemmer,
+                              split_words=None if morph is None else morph.tokenize)
+               for text in _as_texts(X)]
         return np.asarray(out, dtype=object)
 
     def get_feature_names_out(self, input_features=None):

@@ -14,7 +14,7 @@ CHAMPION_URI = "models:/stance-classifier@champion"
 _MLFLOW_SCHEMES = ("models:/", "runs:/", "mlflow-artifacts:/", "file:/", "s3://", "gs://", "wasbs://")
 
 
-def load_model(model: str | Path | None = None, tracking_uri: str | None = None) -> StanceModel:
+def load_model(model: str | Path | None = None, tracking_uri: str | None = None, fast: bool = False) -> StanceModel:
     """Load a local model directory (no MLflow import) or an MLflow model URI.
 
     Parameters
@@ -24,10 +24,13 @@ def load_model(model: str | Path | None = None, tracking_uri: str | None = None)
         ``models:/stance-classifier@champion``, or ``None`` for that champion in the local store.
     tracking_uri:
         MLflow store for URIs (default ``MLFLOW_TRACKING_URI`` or ``sqlite:///mlflow.db``).
+    fast:
+        For a directory, :meth:`StanceModel.load` with ``fast=True``: heads that only classify
+        (no scikit-learn import); for ``classify`` and ``score``, not for ``explain`` or ``report``.
     """
     model = CHAMPION_URI if model is None else str(model)
     if Path(model).is_dir():
-        return StanceModel.load(model)
+        return StanceModel.load(model, fast=fast)
     if model.startswith(_MLFLOW_SCHEMES):
         from stance.tracking import load_registered_model
 

@@ -109,7 +109,7 @@ def _score_partition(batches: Iterator, *, model_name: str, actor_records: list,
 
     path = SparkFiles.get(model_name)
     if path not in _MODELS:
-        _MODELS[path] = StanceModel.load(path)
+        _MODELS[path] = StanceModel.load(path, fast=True)
     model = _MODELS[path]
     actors = ActorIndex.from_records(actor_records)
     columns = SCORE_COLUMNS + keep_cols
