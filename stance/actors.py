@@ -117,19 +117,37 @@ def _definite(tokens: Sequence[str], k: int) -> bool:
     return article(tokens[k]) or (k + 1 < len(tokens) and article(tokens[k + 1]))
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _lookup_keys(token: str) -> tuple[str, ...]:
+    """The alias-table keys a written token may open, in a fixed order.
+
+    The written form first, then the longer (less stripped) forms, so that ties ("روسيا" is
+    also "روسي" + accusative alef) never depend on set order.
+    """
+    keys: list[str] = []
+    for form in sorted(token_variants(token), key=lambda f: (f != token, -len(f), f)):
+        key = strip_article(form)
+        if key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
 def _find(tokens: Sequence[str], by_first: Mapping[str, list[tuple[tuple[str, ...], str, str]]]) -> list["AliasMatch"]:
     found = []
+    n = len(tokens)
     for i, token in enumerate(tokens):
         seen: set[str] = set()
-        # The written form first, then the longer (less stripped) forms: a fixed order, so
-        # that ties ("روسيا" is also "روسي" + accusative alef) never depend on set order.
-        for form in sorted(token_variants(token), key=lambda f: (f != token, -len(f), f)):
-            for alias_tokens, canonical, key in by_first.get(strip_article(form), ()):
-                if key in seen or i + len(alias_tokens) > len(tokens):
+        for first in _lookup_keys(token):
+            for alias_tokens, canonical, key in by_first.get(first, ()):
+                size = len(alias_tokens)
+                if i + size > n or key in seen:
                     continue
-                if all(token_matches(tokens[i + k], alias_tokens[k]) for k in range(len(alias_tokens))):
+                for k in range(size):
+                    if not token_matches(tokens[i + k], alias_tokens[k]):
+                        break
+                else:
                     seen.add(key)
-                    found.append(AliasMatch(i, i + len(alias_tokens), canonical, key))
+                    found.append(AliasMatch(i, i + size, canonical, key))
     return sorted(found, key=lambda m: (m.start, -m.end))
 
 
