@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from stance.actors import ActorIndex, guess_actor_type
 from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
@@ -138,8 +138,7 @@ def statement_units(text: str) -> list[Span]:
 # -- speakers ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     start: int
     end: int
     norm: str
@@ -500,11 +499,13 @@ def _mentions(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> list[
     place_names = places()
     norms = [t.norm for t in toks]
     every = actors.find_aliases(norms)
+    starts = {o.start for o in every if not token_variants(norms[o.start]) & lex.title_words}
     found = []
     for m in every:
         proper = not (token_variants(norms[m.start]) & lex.title_words) and m.alias not in place_names
         if not proper:
-            named = any(o.start >= m.end and all(norms[k] in lex.ranks for k in range(m.end, o.start)) and o.start - m.end <= 2 and not token_variants(norms[o.start]) & lex.title_words for o in every)
+            # a name (not a title) right after the title, ranks allowed in between
+            named = any(s in starts and all(norms[k] in lex.ranks for k in range(m.end, s)) for s in range(m.end, m.end + 3))
             if named or actors.names_someone_else(norms, m):
                 continue
         # The title words before a name are that name's ("وزير الخارجية فؤاد حسين"), but
