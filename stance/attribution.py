@@ -237,6 +237,9 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
         if tok.norm == "عن" and j > i and token_variants(toks[j - 1].norm) & lex.constituency_titles:
             j += 1  # "النائب عن تيار الحكمة حسن فدعم"
             continue
+        if tok.norm == "من" and j > i and strip_article(toks[j - 1].norm) in _CLOSE_TO:
+            j += 1  # "مصادر مقربة من عصائب أهل الحق"
+            continue
         if tok.norm in ("لدي", "الي") and any(_bare_variants(t.norm) & lex.envoy_titles for t in toks[i:j]):
             j += 1  # "سفير إيران لدى الأمم المتحدة أمير سعيد إيرواني", "المبعوث الأمريكي إلى سوريا توم باراك"
             continue
@@ -601,8 +604,10 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     body = _anonymous_of_body(tokens, actors, lex)
     if body is not None:
         return body
-    if (len(tokens) == 3 and strip_article(tokens[0]) in _SPOKES_HEADS and tokens[1] == "باسم"
-            and token_variants(tokens[2]) & lex.body_nouns and canonical not in actors):
+    if (len(tokens) >= 3 and strip_article(tokens[0]) in _SPOKES_HEADS and tokens[1] == "باسم"
+            and token_variants(tokens[2]) & lex.body_nouns and canonical not in actors
+            and (len(tokens) == 3 or actors.has_unknown_name(tokens))):
+        # "المتحدث باسم القيادة الكابتن بيل أوربان": a one-off spokesperson (GUIDELINES A2)
         # "المتحدث باسم الحركة": an unnamed spokesperson speaks for the body (GUIDELINES A2),
         # and "الحركة" is the movement the article named before.
         spoken_for = _resolve(tokens[2], where, actors, lex, article)
@@ -709,6 +714,7 @@ _MEMBER_HEADS = frozenset({"عضو", "عضوا", "اعضاء"})
 _BODY_HEADS = frozenset({"وزاره", "لجنه", "القياده", "قياده", "هيئه", "مجموعه", "معهد", "مركز", "مؤسسه"})
 _RESEARCH_HEADS = frozenset({"محلل", "باحث", "خبير", "محلله", "باحثه", "خبيره"})
 _SPOKES_HEADS = frozenset({"متحدث", "ناطق", "متحدثه", "ناطقه"})
+_CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه"})
 
 
 def _anonymous_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) -> tuple[str, str] | None:
@@ -722,6 +728,15 @@ def _anonymous_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) 
         return None
     whole = actors.best_match(tokens)
     if whole is not None and whole.start == 0:
+        return None
+    close = next((k for k in range(1, min(4, len(tokens) - 1)) if strip_article(tokens[k]) in _CLOSE_TO and tokens[k + 1] == "من"), None)
+    if close is not None:
+        # "مصادر مقربة من عصائب أهل الحق": sources close to a body speak for it
+        matches = [m for m in actors.find_aliases(tokens[close + 2 :]) if m.start == 0]
+        if matches:
+            best = max(matches, key=lambda m: m.end)
+            if close + 2 + best.end == len(tokens) and not _is_person(best.canonical, actors, lex, ()):
+                return best.canonical, actors.type_of(best.canonical)
         return None
     k = next((k for k in range(1, min(5, len(tokens))) if tokens[k] == "في"), None)
     if k is None or k + 1 >= len(tokens):

@@ -347,3 +347,28 @@ def test_an_analyst_of_a_named_research_body_is_that_body():
     index = ActorIndex.from_records([{"canonical": "مجموعة الأزمات الدولية", "type": "analyst", "aliases": []}])
     [s] = find_statements("وكتب محلل الشأن العراقي في مجموعة الأزمات الدولية أن الانسحاب سيعيد ترتيب التحالفات.", index)
     assert (s.actor_canonical, s.actor_type) == ("مجموعة الأزمات الدولية", "analyst")
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        # sources close to a body speak for it (round 4, written on retold_f/retold_g)
+        ("ونقل موقع الحل نت عن مصادر مقربة من عصائب أهل الحق أن الاجتماع انتهى.", "عصائب أهل الحق"),
+        # a one-off spokesperson of a body named before speaks for the body (GUIDELINES A2)
+        ("وأعلنت القيادة المركزية الأمريكية تنفيذ ضربة.\nوقال المتحدث باسم القيادة الكابتن بيل أوربان إن الضربة دفاعية.",
+         "القيادة المركزية الأمريكية"),
+        # anonymous military officials, plural
+        ("وقال مسؤولون عسكريون عراقيون إن القاعدة سُلّمت.", "قائد عسكري عراقي"),
+        # an unnamed official of "the administration" is a US official
+        ("وقال مسؤول رفيع في إدارة بايدن إن المهمة ستتغير.", "مسؤولون أمريكيون"),
+    ],
+)
+def test_round4_anonymous_and_spokespeople(text, canonical):
+    index = ActorIndex.from_records([
+        {"canonical": "عصائب أهل الحق", "type": "armed_faction", "aliases": ["العصائب"]},
+        {"canonical": "القيادة المركزية الأمريكية", "type": "us_government", "aliases": ["سنتكوم"]},
+        {"canonical": "قائد عسكري عراقي", "type": "iraqi_government", "aliases": ["مصدر أمني"]},
+        {"canonical": "مصادر حكومية عراقية", "type": "iraqi_government", "aliases": ["مصادر حكومية"]},
+        {"canonical": "مسؤولون أمريكيون", "type": "us_government", "aliases": ["مسؤول أمريكي"]},
+    ])
+    assert [s.actor_canonical for s in find_statements(text, index)][-1] == canonical
