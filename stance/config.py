@@ -19,12 +19,25 @@ STEMMERS = ("none", "snowball")
 TOKENIZERS = ("simple", "camel_morph")
 CLASSIFIERS = ("logreg", "linear_svm", "sgd")
 CLASS_WEIGHTS = ("balanced", "none")
+SGD_LOSSES = ("log_loss", "modified_huber")
+NB_SCALINGS = ("none", "log_count_ratio")
+CHAR_ANALYZERS = ("char_wb", "char")
+WORD_TOKENS = ("word", "nonspace")
+URL_OPTIONS = ("keep", "remove")
+HASHTAG_OPTIONS = ("keep", "split", "remove")
+EMOJI_OPTIONS = ("keep", "separate", "remove")
+ELONGATION_OPTIONS = ("keep", "collapse")
 DATA_FORMATS = ("auto", "labels", "csv", "jsonl")
 
 
 def _check_choice(name: str, value: Any, allowed: tuple) -> None:
     if value not in allowed:
         raise ConfigError(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}")
+
+
+def _check_bool(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be true or false; got {value!r}")
 
 
 def _check_range(name: str, value: Any) -> tuple[int, int]:
@@ -112,6 +125,18 @@ class NormalizeConfig:
         disambiguator. Relative paths are resolved against the current directory; the file must
         exist (checked when ``tokenizer`` is ``camel_morph``) and stay there for the saved model.
         Ignored with ``tokenizer: simple``.
+    urls:
+        Tweets: ``keep``, or ``remove`` links, the ``URL`` placeholder and ``@mentions`` before normalising.
+    hashtags:
+        Tweets: ``keep``; ``split`` (drop ``#``, ``_`` becomes a space: the hashtag's words are kept);
+        ``remove`` (drop whole hashtags).
+    emoji:
+        Tweets: ``keep``; ``separate`` (each emoji its own word token); ``remove``.
+    elongation:
+        Tweets: ``keep``, or ``collapse`` a letter repeated three or more times to two (``جمييييل``).
+
+    The four tweet options run in :class:`stance.features.TweetCleaner` before the camel-tools
+    steps; with all of them ``keep`` (the default) the pipeline has no such step.
     """
 
     alef: bool = True
@@ -122,10 +147,18 @@ class NormalizeConfig:
     tokenizer: str = "simple"
     stemmer: str = "none"
     morph_db: str | None = None
+    urls: str = "keep"
+    hashtags: str = "keep"
+    emoji: str = "keep"
+    elongation: str = "keep"
 
     def __post_init__(self) -> None:
         _check_choice("normalize.tokenizer", self.tokenizer, TOKENIZERS)
         _check_choice("normalize.stemmer", self.stemmer, STEMMERS)
+        _check_choice("normalize.urls", self.urls, URL_OPTIONS)
+        _check_choice("normalize.hashtags", self.hashtags, HASHTAG_OPTIONS)
+        _check_choice("normalize.emoji", self.emoji, EMOJI_OPTIONS)
+        _check_choice("normalize.elongation", self.elongation, ELONGATION_OPTIONS)
         if self.morph_db is not None:
             if not isinstance(self.morph_db, str) or not self.morph_db:
                 raise ConfigError(f"normalize.morph_db must be a file path or null; got {self.morph_db!r}")
@@ -140,15 +173,25 @@ class FeaturesConfig:
     Attributes
     ----------
     ngrams:
-        ``word``, ``char`` (``char_wb`` n-grams) or ``union`` of both.
+        ``word``, ``char`` (character n-grams, see ``char_analyzer``) or ``union`` of both.
     word_ngram_range, char_ngram_range:
         n-gram ranges ``[low, high]``.
+    char_analyzer:
+        ``char_wb`` (n-grams inside word boundaries, padded with spaces) or ``char`` (n-grams across
+        word boundaries too).
+    word_token:
+        What the word vectoriser counts: ``word`` (runs of letters and digits) or ``nonspace`` (every
+        token the normaliser leaves, punctuation and emoji included).
     min_df:
-        Minimum document frequency of a feature.
+        Minimum document frequency of a feature (a count).
+    max_df:
+        Maximum document frequency of a feature, as a fraction of the documents in ``(0, 1]``.
     max_features:
         Cap on each vectoriser's vocabulary, or ``None``.
     sublinear_tf:
         Use ``1 + log(tf)``.
+    binary:
+        Count each feature at most once per document (before idf weighting).
     use_actor:
         Add the actor type (one-hot) and the actor's words beside the text.
     """
@@ -156,13 +199,25 @@ class FeaturesConfig:
     ngrams: str = "union"
     word_ngram_range: tuple[int, int] = (1, 2)
     char_ngram_range: tuple[int, int] = (2, 5)
+    char_analyzer: str = "char_wb"
+    word_token: str = "word"
     min_df: int = 1
+    max_df: float = 1.0
     max_features: int | None = None
     sublinear_tf: bool = True
+    binary: bool = False
     use_actor: bool = False
 
     def __post_init__(self) -> None:
         _check_choice("features.ngrams", self.ngrams, NGRAM_MODES)
+        _check_choice("features.char_analyzer", self.char_analyzer, CHAR_ANALYZERS)
+        _check_choice("features.word_token", self.word_token, WORD_TOKENS)
+        _check_bool("features.sublinear_tf", self.sublinear_tf)
+        _check_bool("features.binary", self.binary)
+        _check_bool("features.use_actor", self.use_actor)
+        if isinstance(self.max_df, bool) or not isinstance(self.max_df, (int, float)) or not 0 < self.max_df <= 1:
+            raise ConfigError(f"features.max_df must be a fraction of documents in (0, 1]; got {self.max_df!r}")
+        object.__setattr__(self, "max_df", float(self.max_df))
         object.__setattr__(self, "word_ngram_range", _check_range("features.word_ngram_range", self.word_ngram_range))
         object.__setattr__(self, "char_ngram_range", _check_range("features.char_ngram_range", self.char_ngram_range))
         if not isinstance(self.min_df, int) or self.min_df < 1:
@@ -179,26 +234,43 @@ class ModelConfig:
     ----------
     classifier:
         ``logreg`` (LogisticRegression), ``linear_svm`` (LinearSVC wrapped in sigmoid calibration so it
-        gives probabilities) or ``sgd`` (SGDClassifier with log loss).
+        gives probabilities) or ``sgd`` (SGDClassifier, loss ``sgd_loss``).
     C:
         Inverse regularisation strength (``logreg``, ``linear_svm``); ``sgd`` uses ``alpha = 1 / (C * n)``.
     class_weight:
         ``balanced`` or ``none``.
     max_iter:
         Iteration cap of the solver.
+    sgd_loss:
+        Loss of ``sgd``: ``log_loss`` or ``modified_huber`` (a smoothed hinge that still gives
+        probabilities). Ignored by the other classifiers.
+    nb_scaling:
+        ``none``, or ``log_count_ratio``: NB-SVM / NB-LR (Wang and Manning 2012), one binary
+        classifier per class on features scaled by that class's naive-Bayes log-count ratio
+        (:class:`stance.features.NBLinearClassifier`; the ratios are learned inside each fold).
+    nb_alpha:
+        Smoothing of the log-count ratios (``nb_scaling: log_count_ratio`` only).
     """
 
     classifier: str = "logreg"
     C: float = 4.0
     class_weight: str = "balanced"
     max_iter: int = 2000
+    sgd_loss: str = "log_loss"
+    nb_scaling: str = "none"
+    nb_alpha: float = 1.0
 
     def __post_init__(self) -> None:
         _check_choice("model.classifier", self.classifier, CLASSIFIERS)
         _check_choice("model.class_weight", self.class_weight, CLASS_WEIGHTS)
-        if not isinstance(self.C, (int, float)) or self.C <= 0:
+        _check_choice("model.sgd_loss", self.sgd_loss, SGD_LOSSES)
+        _check_choice("model.nb_scaling", self.nb_scaling, NB_SCALINGS)
+        if isinstance(self.C, bool) or not isinstance(self.C, (int, float)) or self.C <= 0:
             raise ConfigError(f"model.C must be a positive number; got {self.C!r}")
         object.__setattr__(self, "C", float(self.C))
+        if isinstance(self.nb_alpha, bool) or not isinstance(self.nb_alpha, (int, float)) or self.nb_alpha <= 0:
+            raise ConfigError(f"model.nb_alpha must be a positive number; got {self.nb_alpha!r}")
+        object.__setattr__(self, "nb_alpha", float(self.nb_alpha))
 
 
 @dataclass(frozen=True)

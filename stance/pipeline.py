@@ -16,11 +16,15 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.svm import LinearSVC
 
 from stance.config import ExperimentConfig, FeaturesConfig, ModelConfig, NormalizeConfig
+from stance.features import NBLinearClassifier, TweetCleaner
 from stance.normalize import ArabicNormalizer
 
 INPUT_COLUMNS = ("text", "actor", "actor_type")
-# Tokens are already split by the normaliser; punctuation tokens (، « :) are left to the char n-grams.
+# Tokens are already split by the normaliser; punctuation tokens (، « :) are left to the char n-grams
+# unless features.word_token is "nonspace", which counts every token the normaliser leaves.
 _WORD_TOKEN = r"(?u)\w+"
+_TOKEN_PATTERNS = {"word": _WORD_TOKEN, "nonspace": r"\S+"}
+_TWEET_OPTIONS = ("urls", "hashtags", "emoji", "elongation")
 
 
 def build_normalizer(config: NormalizeConfig) -> ArabicNormalizer:
@@ -37,20 +41,40 @@ def build_normalizer(config: NormalizeConfig) -> ArabicNormalizer:
     )
 
 
+def build_tweet_cleaner(config: NormalizeConfig) -> TweetCleaner | None:
+    """The tweet cleaner configured by ``config``, or ``None`` when every tweet option is ``keep``."""
+    options = {name: getattr(config, name) for name in _TWEET_OPTIONS}
+    if all(value == "keep" for value in options.values()):
+        return None
+    return TweetCleaner(**options)
+
+
 def _text_features(features: FeaturesConfig):
-    common = dict(min_df=features.min_df, max_features=features.max_features,
-                  sublinear_tf=features.sublinear_tf, lowercase=False)
+    common = dict(min_df=features.min_df, max_df=features.max_df, max_features=features.max_features,
+                  sublinear_tf=features.sublinear_tf, binary=features.binary, lowercase=False)
     parts = []
     if features.ngrams in ("word", "union"):
-        parts.append(("word", TfidfVectorizer(analyzer="word", token_pattern=_WORD_TOKEN,
+        parts.append(("word", TfidfVectorizer(analyzer="word", token_pattern=_TOKEN_PATTERNS[features.word_token],
                                               ngram_range=features.word_ngram_range, **common)))
     if features.ngrams in ("char", "union"):
-        parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=features.char_ngram_range, **common)))
+        parts.append(("char", TfidfVectorizer(analyzer=features.char_analyzer, ngram_range=features.char_ngram_range,
+                                              **common)))
     return FeatureUnion(parts)
 
 
 def build_classifier(config: ModelConfig, seed: int = 13):
-    """The linear classifier configured by ``config`` (always exposes ``predict_proba``)."""
+    """The linear classifier configured by ``config`` (always exposes ``predict_proba``).
+
+    With ``nb_scaling: log_count_ratio`` it is an :class:`~stance.features.NBLinearClassifier`
+    around the configured linear model.
+    """
+    linear = _linear_classifier(config, seed)
+    if config.nb_scaling == "log_count_ratio":
+        return NBLinearClassifier(linear, alpha=config.nb_alpha)
+    return linear
+
+
+def _linear_classifier(config: ModelConfig, seed: int):
     class_weight = None if config.class_weight == "none" else "balanced"
     if config.classifier == "logreg":
         return LogisticRegression(C=config.C, class_weight=class_weight, max_iter=config.max_iter)
@@ -58,12 +82,12 @@ def build_classifier(config: ModelConfig, seed: int = 13):
         svm = LinearSVC(C=config.C, class_weight=class_weight, max_iter=config.max_iter, random_state=seed)
         return CalibratedClassifierCV(svm, method="sigmoid", cv=3)
     # sgd: alpha is the regularisation per sample; map C to it on a nominal 1000 samples.
-    return SGDClassifier(loss="log_loss", alpha=1.0 / (config.C * 1000), class_weight=class_weight,
+    return SGDClassifier(loss=config.sgd_loss, alpha=1.0 / (config.C * 1000), class_weight=class_weight,
                          max_iter=config.max_iter, random_state=seed, tol=1e-4)
 
 
 def build_pipeline(config: ExperimentConfig) -> Pipeline:
-    """Build normaliser -> TF-IDF (word, char or both) [+ actor features] -> linear classifier.
+    """Build [tweet cleaner ->] normaliser -> TF-IDF (word, char or both) [+ actor features] -> linear classifier.
 
     Parameters
     ----------
@@ -75,7 +99,9 @@ def build_pipeline(config: ExperimentConfig) -> Pipeline:
     sklearn.pipeline.Pipeline
         Unfitted; expects a DataFrame with ``text``, ``actor`` and ``actor_type`` columns.
     """
+    cleaner = build_tweet_cleaner(config.normalize)
     text_branch = Pipeline([
+        *([("clean", cleaner)] if cleaner is not None else []),
         ("normalize", build_normalizer(config.normalize)),
         ("tfidf", _text_features(config.features)),
     ])

@@ -21,7 +21,8 @@ def test_unknown_top_level_key_is_rejected():
 
 
 def test_unknown_section_key_is_rejected():
-    with pytest.raises(ConfigError, match=r"unknown key\(s\) model.lr; allowed: C, class_weight, classifier, max_iter"):
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) model.lr; allowed: C, class_weight, classifier, max_iter, "
+                                          r"nb_alpha, nb_scaling, sgd_loss$"):
         ExperimentConfig.from_dict({"name": "x", "model": {"lr": 1}})
 
 
