@@ -210,7 +210,9 @@ def log_training_run(result, tracking_uri: str | None = None) -> LoggedRun:
                 signature=signature, input_example=example, pip_requirements=PIP_REQUIREMENTS,
                 registered_model_name=registered,
             )
-            _log_article_model(result.model, model_dir, Path(tmp))
+            if not result.model.targets:
+                # Articles carry no stance target: a per-target model (Mawqif) has no article model.
+                _log_article_model(result.model, model_dir, Path(tmp))
         version = str(info.registered_model_version) if registered and info.registered_model_version else None
         promoted, reason = False, "not registered (tracking.registered_model is null)"
         if version is not None:

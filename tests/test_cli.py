@@ -193,3 +193,36 @@ tracking: {{experiment: search-test, registered_model: null}}
     runs = client.search_runs([client.get_experiment_by_name("search-test").experiment_id])
     names = {r.info.run_name for r in runs}
     assert {"base", "c_small", "search-comparison"} <= names
+
+
+def test_a_per_target_model_trains_and_is_logged_without_an_article_model(tmp_path):
+    # Mawqif-style data: one stance head per target; articles carry no target, so no article_model.
+    import csv
+
+    import mlflow
+
+    csv_path = tmp_path / "tweets.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "stance", "target"])
+        for i, row in enumerate(STATEMENTS * 2):
+            label = {"full_withdrawal": "Against", "bilateral_partnership": "Favor"}.get(row[4], "None")
+            writer.writerow([row[1], label, "A" if i % 2 else "B"])
+    config = tmp_path / "tw.yaml"
+    config.write_text(f"""
+name: tw
+data: {{path: {csv_path}, text_column: text, label_column: stance, frame_column: null, group_column: null,
+        actor_column: null, actor_type_column: null, target_column: target, split_column: null,
+        positive_labels: [Favor, Against]}}
+eval: {{n_splits: 2}}
+tracking: {{experiment: tw, registered_model: null}}
+""", encoding="utf-8")
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    result = CliRunner().invoke(app, ["train", "--config", str(config), "--output", str(tmp_path / "model"),
+                                      "--tracking-uri", uri])
+    assert result.exit_code == 0, result.output
+    mlflow.set_tracking_uri(uri)
+    run = mlflow.search_runs(experiment_names=["tw"], filter_string="tags.mlflow.parentRunId IS NULL",
+                             output_format="list")[0]
+    logged = mlflow.search_logged_models(experiment_ids=[run.info.experiment_id], output_format="list")
+    assert sorted(m.name for m in logged if m.source_run_id == run.info.run_id) == ["model"]
