@@ -83,18 +83,33 @@ def ensure_model(model: str | None) -> tuple[Path, str]:
         return target, "trained on labels/corpus/*/statements.csv"
 
 
+# A fork copies the parent's address space, so a child forked from this (large) process starts
+# with this process's peak RSS. Commands are started from a small launcher process instead,
+# which times the command and reads its peak RSS (RUSAGE_CHILDREN) after it exits.
+_LAUNCHER = """
+import json, resource, subprocess, sys, time
+out, args = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+done = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+open(out, "w").write(json.dumps({"wall": wall, "rss": rss, "code": done.returncode,
+                                 "stderr": done.stderr.decode("utf-8", "replace")[-2000:]}))
+"""
+
+
 def run_command(args: list[str]) -> tuple[float, int]:
-    """Wall time and peak RSS (KiB, largest process) of a command."""
-    start = time.perf_counter()
-    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    stderr = process.stderr.read().decode("utf-8", "replace")
-    process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr}")
-    return wall, usage.ru_maxrss
+    """Wall time and peak RSS (KiB, largest process) of a command, measured by a small launcher."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    try:
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(out), *args], cwd=ROOT, check=True)
+        result = json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        out.unlink(missing_ok=True)
+    if result["code"] != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({result['code']}):\n{result['stderr']}")
+    return result["wall"], result["rss"]
 
 
 def floor_once(path: Path) -> tuple[float, int]:
