@@ -132,23 +132,78 @@ def _lookup_keys(token: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _find(tokens: Sequence[str], by_first: Mapping[str, list[tuple[tuple[str, ...], str, str]]]) -> list["AliasMatch"]:
-    found = []
-    n = len(tokens)
-    for i, token in enumerate(tokens):
-        seen: set[str] = set()
-        for first in _lookup_keys(token):
-            for alias_tokens, canonical, key in by_first.get(first, ()):
-                size = len(alias_tokens)
-                if i + size > n or key in seen:
-                    continue
-                for k in range(size):
-                    if not token_matches(tokens[i + k], alias_tokens[k]):
-                        break
-                else:
-                    seen.add(key)
-                    found.append(AliasMatch(i, i + size, canonical, key))
-    return sorted(found, key=lambda m: (m.start, -m.end))
+class _AliasTrie:
+    """Aliases as a token trie, for finding every alias in a token sequence in one pass.
+
+    Built from the ``by_first`` lists (aliases grouped by their first token without the
+    article, in table order). It finds exactly what comparing each alias at each position
+    would find, in the same order: a written token matches an alias token when one of its
+    :func:`~stance.lexicon.token_variants` is the alias token or the alias token without
+    its article.
+    """
+
+    __slots__ = ("roots", "longest", "memo")
+
+    def __init__(self, by_first: Mapping[str, list[tuple[tuple[str, ...], str, str]]]):
+        # roots: first key -> [(first alias token, node)], nodes as [ends, index, children]:
+        # ends lists (rank, canonical, key) of the aliases ending there; index maps a written
+        # variant to the child nodes it opens; children maps an alias token to its node.
+        self.roots: dict[str, list[tuple[str, list]]] = {}
+        self.memo: dict[str, tuple[tuple[int, list], ...]] = {}  # written token -> the nodes it opens
+        self.longest = max((len(alias_tokens) for entries in by_first.values() for alias_tokens, _, _ in entries), default=0)
+        for first, entries in by_first.items():
+            heads: dict[str, list] = {}
+            for rank, (alias_tokens, canonical, key) in enumerate(entries):
+                node = heads.setdefault(alias_tokens[0], [[], {}, {}])
+                for token in alias_tokens[1:]:
+                    child = node[2].get(token)
+                    if child is None:
+                        child = node[2][token] = [[], {}, {}]
+                        for form in dict.fromkeys((token, strip_article(token))):
+                            node[1].setdefault(form, []).append(child)
+                    node = child
+                node[0].append((rank, canonical, key))
+            self.roots[first] = list(heads.items())
+
+    def _heads(self, token: str) -> tuple[tuple[int, list], ...]:
+        """The trie nodes a written token opens, with the rank of the key that opened each."""
+        opened = self.memo.get(token)
+        if opened is None:
+            opened = tuple((order, node) for order, first in enumerate(_lookup_keys(token))
+                           for head, node in self.roots.get(first, ()) if token_matches(token, head))
+            if len(self.memo) >= 1 << 16:
+                self.memo.clear()
+            self.memo[token] = opened
+        return opened
+
+    def find(self, tokens: Sequence[str]) -> list["AliasMatch"]:
+        found: list[tuple[int, int, int, int, str, str]] = []
+        n = len(tokens)
+        memo = self.memo
+        for i, token in enumerate(tokens):
+            opened = memo.get(token)
+            if opened is None:
+                opened = self._heads(token)
+            for order, node in opened:
+                for rank, canonical, key in node[0]:
+                    found.append((i, -i - 1, order, rank, canonical, key))
+                if node[1] and i + 1 < n:
+                    self._walk_on(tokens, i, i + 1, n, node[1], order, found)
+        found.sort()
+        return [AliasMatch(start, -neg_end, canonical, key) for start, neg_end, _, _, canonical, key in found]
+
+    @staticmethod
+    def _walk_on(tokens: Sequence[str], start: int, end: int, n: int, index: dict, order: int, found: list) -> None:
+        """Follow the children (``index``) of a node matched up to ``end``."""
+        seen: list[int] = []
+        for form in token_variants(tokens[end]):
+            for child in index.get(form, ()):
+                if id(child) not in seen:
+                    seen.append(id(child))
+                    for rank, canonical, key in child[0]:
+                        found.append((start, -end - 1, order, rank, canonical, key))
+                    if child[1] and end + 1 < n:
+                        _AliasTrie._walk_on(tokens, start, end + 1, n, child[1], order, found)
 
 
 @dataclass(frozen=True)
@@ -263,6 +318,8 @@ class ActorIndex:
                 self._ambiguous_by_first.setdefault(strip_article(tokens[0]), []).append((tokens, listed[0], key))
                 continue
             self._by_first.setdefault(strip_article(tokens[0]), []).append((tokens, listed[0], key))
+        self._trie = _AliasTrie(self._by_first)
+        self._ambiguous_trie = _AliasTrie(self._ambiguous_by_first)
         self._keys = {canonical_key(c): c for c in self._types}
 
     @classmethod
@@ -389,7 +446,7 @@ class ActorIndex:
         list of AliasMatch
             All matches, in order of start position.
         """
-        return _find(tokens, self._by_first)
+        return self._trie.find(tokens)
 
     def ambiguous_matches(self, tokens: Sequence[str]) -> list[tuple[AliasMatch, tuple[str, ...]]]:
         """Occurrences of ambiguous aliases: titles listed by several actors.
@@ -408,7 +465,7 @@ class ActorIndex:
             Each match (its ``canonical`` is the actor listed first) and every actor that
             lists the alias, in table order.
         """
-        return [(m, self._ambiguous[m.alias]) for m in _find(tokens, self._ambiguous_by_first)]
+        return [(m, self._ambiguous[m.alias]) for m in self._ambiguous_trie.find(tokens)]
 
     def starts_alias(self, token: str) -> bool:
         """Whether some alias or canonical name can start with this normalised token.
@@ -499,7 +556,7 @@ class ActorIndex:
     @staticmethod
     def _is_head_noun(match: "AliasMatch", tokens: Sequence[str], lex: Lexicon) -> bool:
         """Whether ``match`` is a one-word alias that is only a common head noun (``خبير``)."""
-        return match.end - match.start == 1 and bool({strip_article(f) for f in token_variants(tokens[match.start])} & (lex.title_words | lex.actor_nouns))
+        return match.end - match.start == 1 and bool({strip_article(f) for f in token_variants(tokens[match.start])} & lex.titles_or_actor_nouns)
 
     def resolve(self, written: str) -> tuple[str, str]:
         """Canonical actor and type for a speaker as written.
@@ -576,7 +633,7 @@ class ActorIndex:
         # unknown unless a whole alias matches there.
         if k >= len(tokens) or not self._is_unknown_name(tokens[k], lex, alias_start_known=False):
             return False
-        if any(m.start <= 2 for m in self.find_aliases(tokens[k:])):
+        if any(m.start <= 2 for m in self.find_aliases(tokens[k : k + 3 + self._trie.longest])):
             return False  # the name goes on to a known one: "لويد ج. أوستن"
         # A known first name with nothing after it but an initial ("لويد ج") is that actor.
         return not (self.starts_alias(tokens[k]) and all(len(t) <= 2 for t in tokens[k + 1 :]))
@@ -602,7 +659,7 @@ class ActorIndex:
         k = len(tokens) - 1
         while k > 1 and self._is_unknown_name(tokens[k - 1], lex):
             k -= 1
-        return tokens[k - 1].startswith("ال") or bool(token_variants(tokens[k - 1]) & (lex.title_words | lex.ranks))
+        return tokens[k - 1].startswith("ال") or bool(token_variants(tokens[k - 1]) & lex.titles_or_ranks)
 
     def _is_unknown_name(self, token: str, lex: Lexicon, alias_start_known: bool = True) -> bool:
         forms = token_variants(token)
@@ -611,7 +668,7 @@ class ActorIndex:
             and token.isalpha()
             and not token.startswith(("ال", "وال", "لل", "بال", "با", "بت", "بإ"))
             and not token.endswith(("ها", "هم", "هما"))
-            and not forms & (lex.title_words | lex.actor_nouns | lex.generic_words | lex.subject_stops | lex.ranks | lex.dependent_heads | lex.connectors | lex.media_words | lex.document_words | places())
+            and not forms & lex.not_names
             and not (alias_start_known and self.starts_alias(token))
             and guess_actor_type(token) == "other"
         )

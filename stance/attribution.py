@@ -23,8 +23,9 @@ actor of an earlier statement whose names share the most words with it.
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 
 from stance.actors import ActorIndex, guess_actor_type
@@ -74,6 +75,9 @@ class Statement:
 # -- statement units --------------------------------------------------------------------
 
 
+_QUOTE_CHARS = re.compile('[«»“”"]')
+
+
 def _quote_open_after(text: str, start: int, end: int, state: list[int]) -> bool:
     """Advance the quotation state over ``text[start:end]``; True if a quote is open.
 
@@ -81,7 +85,8 @@ def _quote_open_after(text: str, start: int, end: int, state: list[int]) -> bool
     (” both closes and, with none open, opens: scrapes mix the two), and the parity of
     straight quotes.
     """
-    for char in text[start:end]:
+    for found in _QUOTE_CHARS.finditer(text, start, end):
+        char = found.group()
         if char == "«":
             state[0] += 1
         elif char == "»":
@@ -150,7 +155,39 @@ class _Token(NamedTuple):
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    return [_Token(m.start(), m.end(), match_key(m.group()), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    return [_token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+
+
+# Written token -> its match_key; words recur across sentences and articles.
+_NORMS: dict[str, str] = {}
+
+
+def _token(start: int, end: int, raw: str) -> _Token:
+    norm = _NORMS.get(raw)
+    if norm is None:
+        if len(_NORMS) >= 1 << 17:
+            _NORMS.clear()
+        norm = _NORMS[raw] = match_key(raw)
+    return _Token(start, end, norm, raw)
+
+
+class _TokenIndex:
+    """The tokens of a whole text, tokenised once, and the tokens of any span of it.
+
+    Sentences and body lines end at a line break or punctuation, never inside a token, so
+    slicing the text's tokens gives what tokenising the span alone would.
+    """
+
+    def __init__(self, text: str):
+        self.tokens = _tokens(text, 0, len(text))
+        self.starts = [t.start for t in self.tokens]
+
+    def span(self, start: int, end: int) -> list[_Token]:
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end, i)
+        while j > i and self.tokens[j - 1].end > end:
+            j -= 1
+        return self.tokens[i:j]
 
 
 @dataclass(frozen=True)
@@ -206,7 +243,7 @@ def _bare_variants(norm: str) -> set[str]:
 
 
 def _is_actor_word(norm: str, lex: Lexicon) -> bool:
-    return bool(token_variants(norm) & (lex.actor_nouns | lex.title_words))
+    return bool(token_variants(norm) & lex.titles_or_actor_nouns)
 
 
 def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: bool = False, actors: ActorIndex | None = None) -> tuple[int, int]:
@@ -298,7 +335,7 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
     after = words[match.end]
     if _is_verbal_noun(after) and not actors.starts_alias(after):
         return idx[match.end]  # "وعزا وزير الدفاع تأجيل الإعلان": a verbal noun, the object
-    if token_variants(words[0]) & (lex.title_words - lex.body_nouns):
+    if token_variants(words[0]) & lex.person_titles:
         return j  # a person's title, then its holder's name or office ("سفير إيران")
     if after in places() or (after.startswith("ال") and _ends_subject(after, lex)):
         return idx[match.end]
@@ -345,7 +382,7 @@ def _is_object(verb: str, toks: Sequence[_Token], span: tuple[int, int], actors:
     match = actors.best_match(words)
     if match is not None and not token_variants(words[match.start]) & lex.title_words:
         return False  # a name: "ودعا الصدر إلى"
-    return all(token_variants(w) & (lex.title_words | lex.actor_nouns | lex.title_synonyms.keys()) or w.startswith("ال") for w in words)
+    return all(token_variants(w) & lex.title_like or w.startswith("ال") for w in words)
 
 
 def _skip_connectors(toks: Sequence[_Token], start: int, end: int, lex: Lexicon) -> int:
@@ -520,6 +557,19 @@ def _mentions(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> list[
     return found
 
 
+_DOCUMENT_TOKENS: dict[int, tuple[Lexicon, dict[str, bool]]] = {}
+
+
+def _document_tokens(lex: Lexicon) -> dict[str, bool]:
+    """Per-lexicon memo: whether a normalised token is a document word (clitics allowed)."""
+    entry = _DOCUMENT_TOKENS.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        entry = _DOCUMENT_TOKENS[id(lex)] = (lex, {})
+    if len(entry[1]) >= 1 << 17:
+        entry[1].clear()
+    return entry[1]
+
+
 def _documents(toks: Sequence[_Token], mentions: Sequence[_Mention], actors: ActorIndex, lex: Lexicon) -> list[_Document]:
     """Documents whose issuer the article names, in text order.
 
@@ -530,10 +580,14 @@ def _documents(toks: Sequence[_Token], mentions: Sequence[_Mention], actors: Act
     """
     norms = [t.norm for t in toks]
     found = []
+    documents = _document_tokens(lex)
     for i, norm in enumerate(norms):
-        forms = token_variants(norm)
-        if not forms & lex.document_words:
+        is_document = documents.get(norm)
+        if is_document is None:
+            is_document = documents[norm] = bool(token_variants(norm) & lex.document_words)
+        if not is_document:
             continue
+        forms = token_variants(norm)
         issuer = None
         definite = any(f.startswith("ال") for f in forms if strip_article(f) in lex.document_words)
         if not definite and i + 1 < len(norms):
@@ -574,6 +628,7 @@ class _Article:
     mentions: list[_Mention]
     documents: list[_Document]
     lines: list[Span]
+    names: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # (canonical, written) -> name keys
 
     def issuer(self, before: int) -> tuple[str, str] | None:
         """The issuer of the last document named before ``before`` (a character offset)."""
@@ -630,7 +685,10 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     # Earlier actors of the article, most recent first: statements and alias mentions.
     positioned: list[tuple[int, str, str, set[str]]] = []
     for statement in history:
-        names = _name_tokens(actors.names_of(statement.actor_canonical) | {canonical_key(statement.actor_canonical), canonical_key(statement.actor)}, lex)
+        names = article.names.get((statement.actor_canonical, statement.actor))
+        if names is None:
+            names = article.names[statement.actor_canonical, statement.actor] = _name_tokens(
+                actors.names_of(statement.actor_canonical) | {canonical_key(statement.actor_canonical), canonical_key(statement.actor)}, lex)
         positioned.append((statement.start, statement.actor_canonical, statement.actor_type, names))
     n_statements = len(positioned)
     earlier_mentions = [m for m in article.mentions if m.start < where]
@@ -665,7 +723,8 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
         # be either).
         # An earlier statement whose written speaker carried the same title word
         # ("متحدث باسم وزارة الخارجية" then "وأضاف المتحدث") stays a candidate either way.
-        positioned = [p for p in positioned if _is_person(p[1], actors, lex, history) != body or (not body and bool(keys[0] & p[3]))]
+        person = {c: _is_person(c, actors, lex, history) for c in {p[1] for p in positioned}}
+        positioned = [p for p in positioned if person[p[1]] != body or (not body and bool(keys[0] & p[3]))]
     if not positioned:
         return _same_side_person(tokens, canonical, actor_type, history, actors, lex, is_title and not body)
     if is_title:
@@ -758,19 +817,19 @@ def _ends_subject(token: str, lex: Lexicon) -> bool:
     if token.startswith("ب") and len(token) > 3 and token not in lex.ranks:
         return True  # "بإجراء", "بسير": the verb's complement
     nisba = token.endswith(("ي", "يه", "يين", "يون"))
-    return token.startswith("ال") and not nisba and not forms & (lex.title_words | lex.ranks | lex.actor_nouns)
+    return token.startswith("ال") and not nisba and not forms & lex.titles_ranks_or_actor_nouns
 
 
 def _is_person(canonical: str, actors: ActorIndex, lex: Lexicon, history: Sequence[Statement]) -> bool:
     """Whether an actor is a person: some name of it opens with a person's title, or it
     is named by a personal name (no title or body word in its canonical name)."""
     names = set(actors.names_of(canonical)) | {canonical_key(s.actor) for s in history if s.actor_canonical == canonical} | {canonical_key(canonical)}
-    person_titles = lex.title_words - lex.body_nouns
+    person_titles = lex.person_titles
     for name in names:
         first = token_variants(name.split()[0])
         if first & lex.body_nouns:
             return False
-    return any(token_variants(name.split()[0]) & person_titles for name in names) or not any(token_variants(w) & (lex.title_words | lex.actor_nouns) or w in places() for name in names for w in name.split())
+    return any(token_variants(name.split()[0]) & person_titles for name in names) or not any(token_variants(w) & lex.titles_or_actor_nouns or w in places() for name in names for w in name.split())
 
 
 def _note_document(statement: Statement, toks: Sequence[_Token], speaker: _Speaker, actors: ActorIndex, lex: Lexicon, article: _Article) -> None:
@@ -810,13 +869,14 @@ def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
     lines = body_lines(text)
     article: _Article | None = None
     statements: list[Statement] = []
+    index = _TokenIndex(text)
     for start, end in statement_units(text):
-        toks = _tokens(text, start, end)
+        toks = index.span(start, end)
         speaker = _find_speaker(toks, actors, lex)
         if speaker is None:
             continue
         if article is None:
-            body = [t for s, e in lines for t in _tokens(text, s, e)]
+            body = [t for s, e in lines for t in index.span(s, e)]
             words = [t for t in body if not t.is_punct]
             mentions = _mentions(words, actors, lex)
             article = _Article(statements, mentions, _documents(body, mentions, actors, lex), lines)

@@ -188,6 +188,37 @@ class Lexicon:
     object_verbs: frozenset[str]
     object_prepositions: frozenset[str]
 
+    # Unions the resolver tests every token against, built once (per-call unions of these
+    # sets cost more than the lookups).
+
+    @functools.cached_property
+    def titles_or_actor_nouns(self) -> frozenset[str]:
+        return self.title_words | self.actor_nouns
+
+    @functools.cached_property
+    def titles_or_ranks(self) -> frozenset[str]:
+        return self.title_words | self.ranks
+
+    @functools.cached_property
+    def titles_ranks_or_actor_nouns(self) -> frozenset[str]:
+        return self.title_words | self.ranks | self.actor_nouns
+
+    @functools.cached_property
+    def person_titles(self) -> frozenset[str]:
+        """Titles of persons: title words that are not body nouns (وزير, not وزارة)."""
+        return self.title_words - self.body_nouns
+
+    @functools.cached_property
+    def title_like(self) -> frozenset[str]:
+        """Title words, actor nouns and the words with a title synonym."""
+        return self.title_words | self.actor_nouns | frozenset(self.title_synonyms)
+
+    @functools.cached_property
+    def not_names(self) -> frozenset[str]:
+        """Lexicon words that are never a personal name, places included."""
+        return (self.title_words | self.actor_nouns | self.generic_words | self.subject_stops | self.ranks
+                | self.dependent_heads | self.connectors | self.media_words | self.document_words | places())
+
 
 def _norm_set(words: Sequence[str]) -> frozenset[str]:
     return frozenset(canonical_key(w) for w in words)

@@ -32,8 +32,11 @@ _DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
 _WORD = re.compile(r"[^\W_]+")
+_W_RUN = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = ".!?؟…"
 _CLOSERS = "»”’)]"
+_BREAK_OR_QUOTE = re.compile("[" + re.escape(_SENTENCE_END) + '"]')
 # A line "ends a sentence" if its last visible characters are final punctuation, possibly
 # followed by closing quotes or brackets.
 _ENDS_WITH_PUNCT = re.compile(r"[.!?؟…][\s»”’\"')\]]*$")
@@ -83,12 +86,16 @@ class BoilerplateRules:
         Words allowed in a date/time-only line besides digits and punctuation.
     short_line_words:
         Lines with fewer words and no final punctuation are not body text.
+    date_tokens:
+        Every word of the date words, lower-cased, when they are plain words (``|``
+        alternatives of space-separated words); None when some use other regex syntax.
     """
 
     prefixes: re.Pattern[str]
     contains: re.Pattern[str]
     date_words: re.Pattern[str]
     short_line_words: int
+    date_tokens: frozenset[str] | None = None
 
 
 @functools.cache
@@ -106,7 +113,16 @@ def load_boilerplate_rules() -> BoilerplateRules:
         contains=re.compile("|".join(raw["line_contains"]), re.IGNORECASE),
         date_words=re.compile(r"\b(?:" + "|".join(raw["date_words"]) + r")\b", re.IGNORECASE),
         short_line_words=int(raw["short_line_words"]),
+        date_tokens=_plain_words(raw["date_words"]),
     )
+
+
+def _plain_words(patterns: list[str]) -> frozenset[str] | None:
+    """The words of regex alternatives that are plain words, or None if any is not."""
+    words = [w for pattern in patterns for alternative in pattern.split("|") for w in alternative.split()]
+    if not all(_W_RUN.fullmatch(w) for w in words):
+        return None
+    return frozenset(w.lower() for w in words)
 
 
 def line_spans(text: str) -> list[Span]:
@@ -146,6 +162,11 @@ def _is_repeat(key: str, seen: list[str]) -> bool:
 
 
 def _is_date_line(norm: str, rules: BoilerplateRules) -> bool:
+    # The date words match whole words only: a word with a letter that no date word has
+    # settles it at once (body lines fail on their first word).
+    for word in _W_RUN.finditer(norm):
+        if rules.date_tokens is not None and word.group().lower() not in rules.date_tokens and _LETTER.search(word.group()):
+            return False
     rest = rules.date_words.sub(" ", norm)
     return not re.search(r"[^\W\d_]", rest)
 
@@ -250,7 +271,12 @@ def _split_line(text: str, start: int, end: int) -> list[Span]:
     sent_start = start
     pos = start
     straight_quotes = 0
+    search = _BREAK_OR_QUOTE.search  # only these characters matter; jump from one to the next
     while pos < end:
+        found = search(text, pos, end)
+        if found is None:
+            break
+        pos = found.start()
         char = text[pos]
         if char == '"':
             straight_quotes += 1

@@ -252,3 +252,47 @@ def test_a_title_then_an_unknown_person_sharing_a_first_name_with_a_known_one():
         {"canonical": "قيس الخزعلي", "type": "armed_faction", "aliases": ["الأمين العام لعصائب أهل الحق"]},
     ])
     assert index.resolve("الأمين العام للأمم المتحدة أنطونيو غوتيريش")[0] == "الأمم المتحدة"
+
+
+def _naive_find(tokens, index):
+    """Every alias compared at every position: what the trie must reproduce, in order."""
+    from stance.actors import _lookup_keys
+    from stance.lexicon import token_matches
+
+    found = []
+    for i, token in enumerate(tokens):
+        seen = set()
+        for first in _lookup_keys(token):
+            for alias_tokens, canonical, key in index._by_first.get(first, ()):
+                if i + len(alias_tokens) > len(tokens) or key in seen:
+                    continue
+                if all(token_matches(tokens[i + k], alias_tokens[k]) for k in range(len(alias_tokens))):
+                    seen.add(key)
+                    found.append((i, i + len(alias_tokens), canonical, key))
+    return sorted(found, key=lambda m: (m[0], -m[1]))
+
+
+def test_alias_trie_finds_what_comparing_every_alias_finds():
+    root = Path(__file__).resolve().parent.parent
+    table = ActorIndex.from_csv(root / "labels" / "actors.csv")
+    texts = sorted((root / "labels" / "corpus").glob("*/texts/*.txt"))[:40]
+    assert texts, "no corpus texts"
+    total = 0
+    for path in texts:
+        tokens = tokenize_names(path.read_text(encoding="utf-8"))
+        expected = _naive_find(tokens, table)
+        got = [(m.start, m.end, m.canonical, m.alias) for m in table.find_aliases(tokens)]
+        assert got == expected, path.name
+        total += len(got)
+    assert total > 1000  # the texts do name many actors
+
+
+def test_alias_trie_prefixed_and_nested_aliases(index: ActorIndex):
+    tokens = tokenize_names("وقال رئيس الوزراء العراقي السوداني ولوزير الدفاع الأمريكي ولجنة الأمن والدفاع النيابية")
+    assert [(m.start, m.end, m.canonical) for m in index.find_aliases(tokens)] == [
+        (1, 4, "محمد شياع السوداني"),
+        (4, 5, "محمد شياع السوداني"),
+        (5, 8, "لويد أوستن"),
+        (8, 12, "لجنة الأمن والدفاع النيابية"),
+        (8, 11, "لجنة الأمن والدفاع النيابية"),
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from stance.actors import ActorIndex
@@ -372,3 +374,20 @@ def test_round4_anonymous_and_spokespeople(text, canonical):
         {"canonical": "مسؤولون أمريكيون", "type": "us_government", "aliases": ["مسؤول أمريكي"]},
     ])
     assert [s.actor_canonical for s in find_statements(text, index)][-1] == canonical
+
+
+def test_token_index_spans_equal_tokenising_the_span():
+    from stance.attribution import _TokenIndex, _tokens, statement_units
+    from stance.text import body_lines
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "labels" / "corpus").glob("*/texts/*.txt"))[:30]:
+        text = path.read_text(encoding="utf-8")
+        index = _TokenIndex(text)
+        spans = statement_units(text) + body_lines(text)
+        assert spans
+        for start, end in spans:
+            assert index.span(start, end) == _tokens(text, start, end), (path.name, start, end)
+    # a span that cuts a word keeps only the tokens wholly inside it
+    index = _TokenIndex("قال الوزير إن")
+    assert [t.raw for t in index.span(0, 6)] == ["قال"]

@@ -122,3 +122,31 @@ def test_seed_repeated_title_is_dropped_once_seen():
     body = [text[s:e] for s, e in body_lines(text)]
     assert not any("يؤجل انسحاب قوات التحالف" in line for line in body)
     assert any(line.startswith("وقالت مصادر مسؤولة") for line in body)
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("الاثنين 12 ايلول 2024 - 10:30 ص", True),
+        ("نشر في: 2024-09-27 GMT", True),
+        ("كانون الثاني 2020", True),
+        ("2024م", False),  # a letter glued to digits is not a date word
+        ("قال الوزير في 12 ايلول", False),
+    ],
+)
+def test_date_lines(line: str, expected: bool):
+    from stance.text import _is_date_line, load_boilerplate_rules
+
+    rules = load_boilerplate_rules()
+    assert rules.date_tokens is not None
+    assert _is_date_line(match_key(line), rules) is expected
+    # the fast word check never changes the answer of the full pattern
+    slow = type(rules)(rules.prefixes, rules.contains, rules.date_words, rules.short_line_words, None)
+    assert _is_date_line(match_key(line), slow) is expected
+
+
+def test_date_words_with_regex_syntax_skip_the_word_check():
+    from stance.text import _plain_words
+
+    assert _plain_words(["GMT", "ص|م", "كانون الثاني|شباط"]) == frozenset({"gmt", "ص", "م", "كانون", "الثاني", "شباط"})
+    assert _plain_words([r"\d+ ساعه"]) is None
