@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -65,6 +66,18 @@ def _contains_phrase(tokens: Sequence[str], phrase: str) -> bool:
     words = phrase.split()
     n = len(words)
     return any(all(token_matches(tokens[i + k], words[k]) for k in range(n)) for i in range(len(tokens) - n + 1))
+
+
+# Short words inside a name ("لويجي دي مايو", "محمد بن سلمان"), and words after which the
+# article stays inside a name ("عبد الأمير", "أبو الفضل").
+_NAME_PARTICLES = frozenset({"دي", "بن", "دو", "فان", "فون", "ابن", "بنت"})
+_NAME_OPENERS = frozenset({"عبد", "ابو", "ام", "بن", "ابن", "بنت"})
+# Function words that may follow a title but are never part of a name (folded).
+_NOT_NAME_WORDS = frozenset({"إلى", "الى", "على", "عن", "في", "من", "أن", "إن", "بأن", "لأن", "أنه", "بأنه", "كما", "حيث", "بعد",
+                             "قبل", "خلال", "عند", "لدى", "مع", "ضد", "بين", "حول", "منذ", "وفق", "نحو", "لقد", "قد", "ذلك",
+                             "هذا", "هذه", "تلك", "الذي", "التي", "الذين", "أمس", "اليوم", "أيضا", "أيضاً", "سابق", "سابقا",
+                             "سابقاً", "حاليا", "حالياً"})
+_DIACRITICS = re.compile("[\u064B-\u065F\u0670\u0640]")
 
 
 # Plural anonymous heads that stay anonymous groups with the article ("المسؤولين الأمريكيين").
@@ -204,6 +217,30 @@ class _AliasTrie:
                         found.append((start, -end - 1, order, rank, canonical, key))
                     if child[1] and end + 1 < n:
                         _AliasTrie._walk_on(tokens, start, end + 1, n, child[1], order, found)
+
+
+@functools.cache
+def _nationality_words() -> dict[str, str]:
+    words = {}
+    for key, stems in (cue_data().get("nationalities") or {}).items():
+        for stem in stems:
+            words[canonical_key(stem)] = key
+    return words
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def nationality(token: str) -> str | None:
+    """The nationality a normalised token names as an adjective (``الفرنسيه`` -> ``french``), or None.
+
+    Masculine and feminine singular, with or without the article and clitics.
+    """
+    words = _nationality_words()
+    for form in token_variants(token):
+        bare = strip_article(form)
+        for candidate in (bare, bare[:-1] if bare.endswith("ه") else None):
+            if candidate and candidate in words:
+                return words[candidate]
+    return None
 
 
 @dataclass(frozen=True)
@@ -500,6 +537,32 @@ class ActorIndex:
         """
         return bool({strip_article(f) for f in token_variants(token)} & self._generic)
 
+    def nationalities_of(self, canonical: str) -> frozenset[str]:
+        """Nationalities of a known actor: the adjectives in its names, else its type's."""
+        cache = self.__dict__.setdefault("_nationality_cache", {})
+        found = cache.get(canonical)
+        if found is None:
+            found = frozenset(n for name in self.names_of(canonical) for t in name.split() if (n := nationality(t)) is not None)
+            if not found:
+                found = frozenset(cue_data().get("nationality_of_types", {}).get(self.type_of(canonical), ()))
+            cache[canonical] = found
+        return found
+
+    def other_nationality(self, tokens: Sequence[str], match: AliasMatch) -> bool:
+        """Whether the word after an alias is a nationality its actor does not have.
+
+        ``رئيس البرلمان اللبناني``: "رئيس البرلمان" is an alias of the Iraqi speaker, but
+        the adjective makes it the title of someone else. An actor with no known
+        nationality (a coalition, the UN) never conflicts.
+        """
+        if match.end >= len(tokens) or not tokens[match.end].lstrip("وف").startswith(("ال", "لل")):
+            return False
+        after = nationality(tokens[match.end])
+        if after is None:
+            return False
+        own = self.nationalities_of(match.canonical)
+        return bool(own) and after not in own
+
     def best_match(self, tokens: Sequence[str]) -> AliasMatch | None:
         """The alias that names the speaker in a speaker span.
 
@@ -519,7 +582,7 @@ class ActorIndex:
             The chosen match, or None when no alias occurs.
         """
         lex = load_lexicon()
-        every = self.find_aliases(tokens)
+        every = [m for m in self.find_aliases(tokens) if not self.other_nationality(tokens, m)]
         matches = [m for m in every if m.start == 0 or not (token_variants(tokens[m.start - 1]) & lex.dependent_heads)]
         outer = [m for m in matches if not any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in matches)]
         if not outer:
@@ -566,9 +629,10 @@ class ActorIndex:
         no alias (``مسؤول دفاعي أمريكي``) goes to the collective actor of its affiliation
         (``anonymous_rules`` in ``cues.yaml``). A title alias followed by a personal name
         the table does not know (``المتحدث باسم البنتاغون جوناثان هوفمان``) names someone
-        else: the speaker is the body the title names (``البنتاغون``), or else keeps its
-        written form with the title's type. Anything else keeps its written form and gets
-        a type guessed from its words (:func:`guess_actor_type`).
+        else: the speaker is the body the title names (``البنتاغون``), or else the person
+        of that name (:meth:`personal_name`) with the title's type. Anything else gets a type guessed
+        from its words (:func:`guess_actor_type`) and, as canonical name, the personal name
+        in it (``الخبير الأمني سرمد البياتي`` -> ``سرمد البياتي``) or else its written form.
 
         Parameters
         ----------
@@ -587,13 +651,16 @@ class ActorIndex:
         >>> index.resolve("وقال رئيسُ الوزراء العراقي")
         ('محمد شياع السوداني', 'iraqi_government')
         >>> index.resolve("الخبير الأمني سرمد البياتي")
-        ('الخبير الأمني سرمد البياتي', 'analyst')
+        ('سرمد البياتي', 'analyst')
         """
         tokens = tokenize_names(written)
         anonymous = self._anonymous(tokens)
         match = self.best_match(tokens)
         if match is not None and self.names_someone_else(tokens, match):
             return self._title_holder(written, tokens, match)
+        if match is not None and self._other_bearer(tokens, match):
+            cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
+            return self.personal_name(cleaned) or cleaned, guess_actor_type(cleaned)
         if match is not None and not (anonymous and match.end - match.start < len(tokens) and match.start > 0):
             return match.canonical, self._types[match.canonical]
         if anonymous is not None:
@@ -601,7 +668,32 @@ class ActorIndex:
         if match is not None:
             return match.canonical, self._types[match.canonical]
         cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
-        return cleaned, guess_actor_type(cleaned)
+        return self.personal_name(cleaned) or cleaned, guess_actor_type(cleaned)
+
+    def _is_surname(self, norm: str) -> bool:
+        """Whether a word is the last word of some known person's canonical name."""
+        surnames = self.__dict__.get("_surnames")
+        if surnames is None:
+            surnames = self.__dict__["_surnames"] = frozenset(strip_article(canonical_key(c).split()[-1]) for c in self._types if " " in canonical_key(c))
+        return strip_article(norm) in surnames
+
+    def _other_bearer(self, tokens: Sequence[str], match: AliasMatch) -> bool:
+        """A known surname after a first name its actor does not have: "النائب فالح الخزعلي"
+        is not قيس الخزعلي. Only when the span ends with the surname."""
+        lex = load_lexicon()
+        if match.end - match.start != 1 or match.start < 2 or match.end != len(tokens):
+            return False
+        if not (_is_title(tokens[0], lex) or tokens[0] in lex.ranks):
+            return False  # "النائب فالح الخزعلي"; not "وسارع المالكي"
+        surname = strip_article(tokens[match.start])
+        names = self.names_of(match.canonical)
+        if not any(strip_article(name.split()[-1]) == surname for name in names if " " in name):
+            return False
+        own_words = {w for name in names for w in name.split()}
+        if any(t in own_words for t in tokens[1 : match.start]):
+            return False  # "الجنرال مايكل إريك كوريلا": a middle name the table lacks
+        first = tokens[match.start - 1]
+        return self._name_word(first, first, lex, False, "")
 
     def names_someone_else(self, tokens: Sequence[str], match: AliasMatch) -> bool:
         """Whether ``match`` is a title alias followed by a personal name the table lacks.
@@ -681,7 +773,78 @@ class ActorIndex:
             body = max(inside, key=lambda m: (m.end, m.end - m.start))
             return body.canonical, self._types[body.canonical]
         cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
-        return cleaned, self._types[title.canonical]
+        return self.personal_name(cleaned) or cleaned, self._types[title.canonical]
+
+    def personal_name(self, written: str) -> str | None:
+        """The personal name in an unknown speaker's span, as written, or None.
+
+        The canonical name of a person the table lacks is the name, not the title around
+        it (GUIDELINES: canonical names are names): ``الرئيس الإيراني مسعود بزشكيان`` ->
+        ``مسعود بزشكيان``, ``النائب يوسف الكلابي`` -> ``يوسف الكلابي``, ``انتفاض قنبر، رئيس
+        لجنة ...`` -> ``انتفاض قنبر``. A name is two to five words at the end of the span
+        (or before an apposition comma) that are no lexicon word, alias, place or
+        nationality; a word with the article only as the surname (or after عبد/أبو).
+
+        Parameters
+        ----------
+        written:
+            The speaker span as written.
+
+        Returns
+        -------
+        str or None
+            The name, or None when the span ends in no personal name after a title.
+        """
+        lex = load_lexicon()
+        words = [w.strip(" ،,:؛-–«»\"“”()") for w in written.split()]
+        quoted = [w != w.strip("«»\"“”") for w in written.split()]
+        if not words or any(not w for w in words):
+            return None
+        norms = [tokenize_names(w) for w in words]
+        if any(len(n) != 1 for n in norms):
+            return None
+        norms = [n[0] for n in norms]
+        if token_variants(norms[0]) & lex.anonymous_heads and not norms[0].startswith("ال"):
+            return None  # "مسؤولان في فصائل مسلحة مدعومة": an anonymous source
+        head = written.split("،")[0].split(",")[0]
+        n_head = len(head.split())
+        if n_head < len(words) and 2 <= n_head <= 4 and all(self._name_word(words[k], norms[k], lex, k == n_head - 1, norms[k - 1] if k else "") for k in range(n_head)) \
+                and not norms[0].startswith("ال") and not any(quoted[:n_head]):
+            return " ".join(words[:n_head])  # "فنسنت كامبوس، المسؤول السابق ..."
+        k = len(words)
+        while k > 0 and len(words) - k < 5:
+            j = k - 1
+            if quoted[j] or not self._name_word(words[j], norms[j], lex, j == len(words) - 1, norms[j - 1] if j else ""):
+                break
+            k = j
+        while k < len(words) and norms[k].startswith("ال"):
+            k += 1
+        if k == 0 or len(words) - k < 2 or _DIACRITICS.sub("", words[-1]).endswith("ة"):
+            return None  # a name ends in a surname, not an adjective in ة
+        before = norms[:k]
+        if not any(_is_title(t, lex) or t in lex.ranks or t.lstrip("وف").startswith("ال") for t in before):
+            return None
+        return " ".join(words[k:])
+
+    def _name_word(self, raw: str, norm: str, lex: Lexicon, last: bool, previous: str) -> bool:
+        """Whether a word can be part of a personal name (see :meth:`personal_name`)."""
+        bare_raw = _DIACRITICS.sub("", raw)
+        if bare_raw in _NOT_NAME_WORDS:
+            return False
+        if bare_raw == "علي":
+            return True  # folded, "علي" (a name) and "على" (a preposition) are one key
+        if norm in _NAME_PARTICLES:
+            return not last
+        if norm.startswith("ال"):
+            bare = norm[2:]
+            if previous in _NAME_OPENERS:
+                return len(bare) >= 2 and nationality(norm) is None  # "عبد الله", "عبد الأمير"
+            if not last or len(bare) < 3 or nationality(norm) is not None:
+                return False
+            return not (token_variants(norm) & lex.not_names or token_variants(bare) & lex.not_names
+                        or (self.starts_alias(norm) and not self._is_surname(norm)) or guess_actor_type(norm) != "other")
+        return (len(norm) >= 3 and norm.isalpha() and not norm.endswith(("ها", "هم", "هما"))
+                and not token_variants(norm) & lex.not_names and nationality(norm) is None and guess_actor_type(norm) == "other")
 
     def _anonymous(self, tokens: Sequence[str]) -> str | None:
         lexicon = cue_data()

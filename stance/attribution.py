@@ -284,6 +284,8 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             break
         if j > i and _is_suffixed_noun(tok.norm, lex, actors):
             break  # "وأبدت الحكومة الإيرانية ارتياحها": the object, with its pronoun
+        if j > i and _is_possessed_object(toks, j, lex, actors):
+            break  # "وأبدى رئيس الإقليم قلقه من ...", "ونفى المتحدث علمه"
         if j > i and _complement_after_name(toks, i, j, lex, actors):
             break  # "وأشاد بارزاني بدور الجيش": the complement after a complete name
         j += 1
@@ -293,6 +295,7 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
 
 
 _PRONOUN_SUFFIXES = ("ها", "هما", "هم")
+_DIACRITIC = re.compile("[\u064B-\u065F\u0670\u0640]")
 _KANA = frozenset({"كان", "وكان", "كانت", "وكانت"})
 
 
@@ -300,6 +303,30 @@ def _is_suffixed_noun(norm: str, lex: Lexicon, actors: ActorIndex | None) -> boo
     """A noun carrying a possessive pronoun (``رفضها``, ``تطلعهما``): the verb's object, not a name."""
     return (len(norm) >= 5 and norm.endswith(_PRONOUN_SUFFIXES) and not _is_actor_word(norm, lex)
             and not (actors is not None and actors.starts_alias(norm)) and norm not in places())
+
+
+# Words after which a noun with ـه is the verb's object, not a first name ("نبيه بري").
+_AFTER_OBJECT = frozenset({"من", "عن", "في", "علي", "الي", "ان", "بان", "لان", "ازاء", "حيال", "تجاه", "مع", "بشان", "حول", "لما"})
+
+
+def _is_possessed_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: ActorIndex | None) -> bool:
+    """An indefinite noun with the pronoun ـه right after a definite word, then a
+    preposition or a definite word: the verb's object (``قلقه من``, ``تقديره لجهود``).
+
+    Written ـه, not ـة (folded alike by match_key); names with الله are left alone.
+    """
+    tok = toks[j]
+    raw = _DIACRITIC.sub("", tok.raw)
+    if len(tok.norm) < 4 or not raw.endswith("ه") or raw.endswith("الله") or tok.norm.startswith(("ال", "لل")):
+        return False
+    if not toks[j - 1].norm.lstrip("وف").startswith(("ال", "لل")):
+        return False
+    if _is_actor_word(tok.norm, lex) or (actors is not None and actors.starts_alias(tok.norm)) or tok.norm in places():
+        return False
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    if nxt is None or nxt.is_punct:
+        return True
+    return nxt.norm in _AFTER_OBJECT or nxt.norm.startswith(("ال", "بال", "لل", "وال", "فال")) or (nxt.norm[0] in "بل" and len(nxt.norm) >= 4)
 
 
 def _complement_after_name(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, actors: ActorIndex | None) -> bool:

@@ -39,7 +39,24 @@ def index() -> ActorIndex:
         ("قائداً عسكرياً رفيعاً في الجيش العراقي", ("قائد عسكري عراقي", "iraqi_government")),
         ("عضو لجنة الأمن والدفاع النيابية بدر الزيادي", ("بدر الزيادي", "iraqi_parliament")),
         ("مسؤول دفاعي أمريكي", ("مسؤولون أمريكيون", "us_government")),
-        ("حسين علاوي، مستشار رئيس الوزراء العراقي", ("حسين علاوي، مستشار رئيس الوزراء العراقي", "iraqi_government")),
+        # a person the table lacks: the canonical is the name, the type comes from the title
+        ("حسين علاوي، مستشار رئيس الوزراء العراقي", ("حسين علاوي", "iraqi_government")),
+        ("الرئيس الإيراني مسعود بزشكيان", ("مسعود بزشكيان", "iran")),
+        ("النائب يوسف الكلابي", ("يوسف الكلابي", "iraqi_parliament")),
+        ("القائد في البيشمركة اللواء سيروان بارزاني", ("سيروان بارزاني", "kurdistan_region")),
+        ("وزير الخارجية الإيطالي لويجي دي مايو", ("لويجي دي مايو", "coalition")),
+        ("وزير الخارجية الكويتي عبد الله اليحيا", ("عبد الله اليحيا", "other")),
+        ("محرر الأخبار في موقع «أنتي وور» ديف ديكامب", ("ديف ديكامب", "other")),
+        ("أمين المجلس الأعلى للأمن القومي الإيراني علي لاريجاني", ("علي لاريجاني", "iran")),
+        # no name: the written form stays
+        ("مسؤولان في فصائل مسلحة مدعومة", ("مسؤولان في فصائل مسلحة مدعومة", "armed_faction")),
+        ("النائب عن كتلة الصادقون", ("النائب عن كتلة الصادقون", "iraqi_parliament")),
+        # another nationality after a title alias: someone else's title
+        ("رئيس الوزراء البريطاني كير ستارمر", ("كير ستارمر", "coalition")),
+        ("وزير الدفاع التركي", ("وزير الدفاع التركي", "other")),
+        # a known surname after a first name its actor lacks: another person
+        ("النائب محمد الزيادي", ("محمد الزيادي", "iraqi_parliament")),
+        ("عضو اللجنة بدر الزيادي", ("بدر الزيادي", "iraqi_parliament")),
     ],
 )
 def test_resolve(index: ActorIndex, written: str, expected: tuple[str, str]):
@@ -65,8 +82,10 @@ def test_guess_actor_type(written: str, expected: str):
     assert guess_actor_type(written) == expected
 
 
-def test_unknown_actor_keeps_its_written_form(index: ActorIndex):
-    assert index.resolve("المحلل السياسي إحسان الشمري") == ("المحلل السياسي إحسان الشمري", "analyst")
+def test_unknown_person_is_named_by_the_name_and_typed_by_the_title(index: ActorIndex):
+    assert index.resolve("المحلل السياسي إحسان الشمري") == ("إحسان الشمري", "analyst")
+    # an unknown actor with no personal name keeps its written form
+    assert index.resolve("المحلل السياسي") == ("المحلل السياسي", "analyst")
 
 
 def test_records_round_trip(index: ActorIndex):
@@ -168,7 +187,7 @@ def test_a_canonical_name_belongs_to_its_actor_and_a_shared_name_to_the_first(ho
     [
         # The title is someone else's alias; the unknown name speaks for the body.
         ("المتحدث باسم البنتاغون جوناثان هوفمان", ("وزارة الدفاع الأمريكية", "us_government")),
-        ("وزير الدفاع الأمريكي مارك إسبر", ("وزير الدفاع الأمريكي مارك إسبر", "us_government")),
+        ("وزير الدفاع الأمريكي مارك إسبر", ("مارك إسبر", "us_government")),
         ("وزير الدفاع الأمريكي لويد أوستن", ("لويد أوستن", "us_government")),
     ],
 )
