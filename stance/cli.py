@@ -293,6 +293,9 @@ def evaluate(
     extraction: bool = typer.Option(False, "--extraction", help="Score the statement extractor against the gold statements."),
     root: Path = typer.Option(Path("labels"), "--labels", help="The labels folder."),
     errors: Optional[Path] = typer.Option(None, "--errors", help="Also write misses and false alarms to this CSV."),
+    actors: Optional[Path] = typer.Option(None, "--actors", help="Resolve speakers with this actor table instead of "
+                                          "LABELS/actors.csv, e.g. the table before a batch was added, to measure "
+                                          "speakers the table has never seen."),
     track: bool = typer.Option(True, "--track/--no-track", help="Log the evaluation as an MLflow run."),
     tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
 ) -> None:
@@ -304,7 +307,8 @@ def evaluate(
     if not extraction:
         raise StanceError("choose what to evaluate: --extraction")
     corpus = load_corpus(root)
-    results = evaluate_corpus(corpus, ActorIndex.from_csv(root / "actors.csv", include_extras=False))
+    table = actors if actors is not None else root / "actors.csv"
+    results = evaluate_corpus(corpus, ActorIndex.from_csv(table, include_extras=False))
     typer.echo(f"rules written on: {', '.join(RULE_DEV_BATCHES)}; every other batch is held out")
     typer.echo(f"{'subset':10s} {'P':>6s} {'R':>6s} {'F1':>6s} {'actor':>6s} {'gold':>5s} {'pred':>5s}")
     for name, result in results.items():
@@ -319,7 +323,7 @@ def evaluate(
 
         metrics = {f"{name}_{k}": float(v) for name, r in results.items() for k, v in r.metrics.items()}
         run_id = log_extraction_run(metrics, results["all"].errors,
-                                    {"labels": str(root), "rule_dev_batches": ",".join(RULE_DEV_BATCHES)},
+                                    {"labels": str(root), "actors": str(table), "rule_dev_batches": ",".join(RULE_DEV_BATCHES)},
                                     tracking_uri=tracking_uri)
         typer.echo(f"logged as run {run_id} in experiment 'stance-extraction'")
 

@@ -129,3 +129,25 @@ def test_evaluate_extraction_reports_subsets(corpus, tmp_path):
 def test_evaluate_without_a_target_is_one_line(corpus):
     result = CliRunner().invoke(app, ["evaluate"])
     assert result.exit_code == 1 and result.stderr == "error: choose what to evaluate: --extraction\n"
+
+
+def test_evaluate_extraction_with_another_actor_table(corpus, tmp_path):
+    root = corpus(_statement("t_01-s01", S1, actor_canonical="الحكومة العراقية"))
+    text = "قال المتحدث باسم الحكومة إن المهمة تنتهي في أيلول."
+    (root / "corpus" / "b" / "texts" / "t_01.txt").write_text(text, encoding="utf-8")
+    _write(root / "corpus" / "b" / "statements.csv", list(_statement("t_01-s01", S1).keys()),
+           [["t_01-s01", "t_01", 0, len(text), text, "المتحدث باسم الحكومة", "الحكومة العراقية", "iraqi_government",
+             "ambiguous", "process"]])
+
+    def actor_accuracy(*extra):
+        result = CliRunner().invoke(app, ["evaluate", "--extraction", "--labels", str(root), "--no-track", *extra])
+        assert result.exit_code == 0, result.output
+        return float(next(line.split() for line in result.stdout.splitlines() if line.startswith("all "))[4])
+
+    before = tmp_path / "before.csv"
+    _write(before, ["canonical", "type", "aliases"], [["وزارة الدفاع", "iraqi_government", "وزارة الدفاع"]])
+    assert actor_accuracy() == 1.0  # the bundled table knows "الحكومة"
+    assert actor_accuracy("--actors", str(before)) == 0.0  # a table without it does not
+    missing = CliRunner().invoke(app, ["evaluate", "--extraction", "--labels", str(root), "--no-track",
+                                       "--actors", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 1 and "nope.csv" in missing.stderr
