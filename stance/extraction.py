@@ -268,9 +268,11 @@ def evaluate_by_subset(
 
 #: Batches the extraction rules were written on; every other batch is held out from rule writing.
 #: Round 1: seeds, retold_a, retold_b; round 2: + retold_c; round 3 (session 2): + retold_d, retold_e;
-#: round 4 (session 2, after measuring retold_f ... retold_m as held out once): + retold_f, retold_g.
-#: retold_h ... retold_m were never opened while writing rules.
-RULE_DEV_BATCHES = ("seeds", "retold_a", "retold_b", "retold_c", "retold_d", "retold_e", "retold_f", "retold_g")
+#: round 4 (session 2, after measuring retold_f ... retold_m as held out once): + retold_f, retold_g;
+#: round 5 (session 3, after reporting retold_h ... retold_m as held out in session 2): + retold_h ... retold_m.
+#: retold_n ... retold_r (session 3) were never opened while writing rules.
+RULE_DEV_BATCHES = ("seeds", "retold_a", "retold_b", "retold_c", "retold_d", "retold_e", "retold_f", "retold_g",
+                    "retold_h", "retold_i", "retold_j", "retold_k", "retold_l", "retold_m")
 
 
 def evaluate_corpus(corpus, actors: ActorIndex) -> dict[str, ExtractionResult]:
