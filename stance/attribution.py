@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 
-from stance.actors import ActorIndex, guess_actor_type
+from stance.actors import ActorIndex, AliasMatch, guess_actor_type
 from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
 from stance.text import body_lines, match_key, split_sentences
 
@@ -721,7 +721,9 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     earlier_mentions = [m for m in article.mentions if m.start < where]
     # A title several actors hold ("المتحدث باسم البنتاغون") is the holder the article
     # has already named.
-    for _, owners in actors.ambiguous_matches(tokens):
+    for shared, owners in actors.ambiguous_matches(tokens):
+        if not _names_its_holder(tokens, shared, match, written, actors, lex):
+            continue
         named = [p for p in positioned if p[1] in owners] + [(m.start, m.canonical, m.actor_type) for m in earlier_mentions if m.proper and m.canonical in owners]
         if named:
             latest = max(named, key=lambda p: p[0])
@@ -845,6 +847,25 @@ def _ends_subject(token: str, lex: Lexicon) -> bool:
         return True  # "بإجراء", "بسير": the verb's complement
     nisba = token.endswith(("ي", "يه", "يين", "يون"))
     return token.startswith("ال") and not nisba and not forms & lex.titles_ranks_or_actor_nouns
+
+
+def _names_its_holder(tokens: Sequence[str], shared: AliasMatch, match: AliasMatch | None, written: str,
+                      actors: ActorIndex, lex: Lexicon) -> bool:
+    """Whether a title several actors hold stands for the speaker in this span.
+
+    Not when the span names the speaker otherwise: a name from the table
+    (``وزير الخارجية الأمريكي ماركو روبيو`` after Blinken was named), a longer alias around
+    the title, a dependent head before it (``مستشار رئيس الوزراء``), or a personal name
+    after it that the table lacks.
+    """
+    if match is not None:
+        inside = match.start <= shared.start and shared.end <= match.end and (match.end - match.start) > (shared.end - shared.start)
+        named = not (token_variants(tokens[match.start]) & lex.title_words) and match.end > shared.end
+        if inside or named:
+            return False
+    if shared.start > 0 and token_variants(tokens[shared.start - 1]) & lex.dependent_heads:
+        return False
+    return not (shared.end < len(tokens) and actors.personal_name(written) is not None)
 
 
 def _is_person(canonical: str, actors: ActorIndex, lex: Lexicon, history: Sequence[Statement]) -> bool:

@@ -412,3 +412,14 @@ def test_a_title_alias_with_another_nationality_is_not_its_holder():
     statement = _one("وقال وزير الخارجية الفرنسي جان نويل بارو إن بلاده ملتزمة بالشراكة.")
     assert statement.actor_canonical == "جان نويل بارو"
     assert _one("وقال وزير الخارجية العراقي إن الحوار مستمر.").actor_canonical == "فؤاد حسين"
+
+
+def test_a_shared_title_with_its_holders_name_is_that_holder():
+    index = ActorIndex.from_records([
+        {"canonical": "أنتوني بلينكن", "type": "us_government", "aliases": ["بلينكن", "وزير الخارجية الأمريكي"]},
+        {"canonical": "ماركو روبيو", "type": "us_government", "aliases": ["روبيو", "وزير الخارجية الأمريكي"]},
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["رئيس الوزراء العراقي"]},
+    ])
+    text = ("وقال بلينكن إن الشراكة مستمرة. وقال وزير الخارجية الأمريكي ماركو روبيو إن القوات ستبقى. "
+            "وأضاف وزير الخارجية الأمريكي أن الانسحاب منظم.")
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["أنتوني بلينكن", "ماركو روبيو", "ماركو روبيو"]
