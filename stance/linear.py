@@ -12,11 +12,19 @@ The analysers below copy scikit-learn's ``TfidfVectorizer`` (``_word_ngrams``, `
 and ``_char_ngrams`` of ``sklearn/feature_extraction/text.py``) and the probability formulas
 copy ``LogisticRegression``, ``SGDClassifier`` and ``_CalibratedClassifier`` of the installed
 scikit-learn; ``tests/test_linear.py`` checks that both paths agree to 1e-9.
+
+Speed (a batch of texts at once): each head remembers, per distinct whitespace-separated chunk of
+raw text, its normalised tokens (``normalize_text`` works chunk by chunk, see
+``LinearHead._normalize_chunk``), and per distinct token its char_wb columns and word-token ids;
+a batch's n-grams are then found with array operations, counted for all vectorizers with one sort,
+and each decision column is one gather and one bincount. Sums run in the order scipy's CSR product
+and sklearn's row normalisation use, so values are those of the pipeline bit for bit.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -24,7 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from stance.arabic import normalize_text
+from stance.arabic import normalize_arabic, normalize_text, tokenize
 from stance.errors import ModelError
 
 #: Version of the spec dict written to ``meta.json``; a model with another version loads the full way.
@@ -38,6 +46,11 @@ _SOFTMAX, _BINARY_EXPIT, _OVR_EXPIT, _CALIBRATED_SIGMOID = "softmax", "binary_ex
 _WHITE_SPACES = re.compile(r"\s\s+")
 # Distinct words whose char_wb columns a vectorizer remembers (then it starts afresh).
 _WORD_CACHE_SIZE = 200_000
+# Distinct raw chunks, and distinct normalised tokens, a head remembers (then it starts afresh).
+_CHUNK_CACHE_SIZE = 200_000
+# Word token patterns whose matches never contain a space and do not depend on the text around a
+# space-separated token: findall on " ".join(tokens) is then the concatenation of findall on each token.
+_TOKEN_LOCAL_PATTERNS = frozenset({r"(?u)\w+", r"\w+", r"(?u)\S+", r"\S+", r"(?u)\b\w\w+\b", r"\b\w\w+\b"})
 
 
 @dataclass(frozen=True)
@@ -54,8 +67,11 @@ class SparseRows:
         return len(self.indptr) - 1
 
     def row_ids(self) -> np.ndarray:
-        """The row of every stored value."""
-        return np.repeat(np.arange(self.n_rows), np.diff(self.indptr))
+        """The row of every stored value (computed once, then kept: do not modify it)."""
+        rows = self.__dict__.get("_row_ids")
+        if rows is None:
+            rows = self.__dict__["_row_ids"] = np.repeat(np.arange(self.n_rows), np.diff(self.indptr))
+        return rows
 
 
 # ---------------------------------------------------------------------------- export
@@ -210,6 +226,12 @@ class _Vectorizer:
         self.lowercase = spec["lowercase"]
         self._findall = re.compile(spec["token_pattern"]).findall if spec["analyzer"] == "word" else None
         self._word_columns: dict[str, list[int]] = {}
+        # Whether this analyser's n-grams of " ".join(tokens) are found token by token (see token_items).
+        self.token_local = not self.lowercase and (
+            spec["analyzer"] == "char_wb"
+            or (spec["analyzer"] == "word" and spec["token_pattern"] in _TOKEN_LOCAL_PATTERNS
+                and (len(vocabulary) * self.max_n + 2) ** self.max_n < 2 ** 62))  # n-gram keys fit int64
+        self._ngram_index: tuple[dict[str, int], int, dict[int, tuple[np.ndarray, np.ndarray]]] | None = None
 
     def analyze(self, doc: str) -> list[str]:
         """The n-grams of one normalised document, as ``TfidfVectorizer.build_analyzer()`` gives them."""
@@ -242,6 +264,88 @@ class _Vectorizer:
             out += found
         return out
 
+    # -- token by token (token_local analysers): the n-grams of a document " ".join(tokens) -----------
+    #
+    # char_wb: the words of " ".join(tokens) are those of each token (whitespace split), and char_wb
+    # n-grams never span two words, so a token's columns are those of its words.
+    # word: the allowed token patterns never match a space nor look past one, so the word tokens of
+    # the document are those of each token in turn; a token is stored as the ids of its word tokens
+    # in the vocabulary's n-grams, and n-grams of consecutive ids are looked up in :meth:`occurrences`.
+
+    def token_items(self, token: str) -> list[int]:
+        """What one normalised token contributes: char_wb columns, or word-token ids (word analyser)."""
+        if self._findall is None:
+            get = self.vocabulary.get
+            return [j for word in token.split() for gram in self._char_wb_ngrams(word) if (j := get(gram)) is not None]
+        ids, unknown, _ = self._index()
+        return [ids.get(word, unknown) for word in self._findall(token)]
+
+    def occurrences(self, items: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every in-vocabulary n-gram, given the batch's token items and their rows."""
+        if self._findall is None:
+            return rows, items
+        _, unknown, by_n = self._index()
+        base = unknown + 1
+        out_rows, out_columns = [], []
+        length = len(items)
+        for n, (keys, columns) in by_n.items():
+            if n > length or not len(keys):
+                continue
+            if n == 1:
+                # unigrams: the column of each token id, straight from a table (-1: not a unigram)
+                found = columns[items]
+                hit = found >= 0
+                out_rows.append(rows[hit])
+                out_columns.append(found[hit])
+                continue
+            # The n-gram starting at each position, as an integer in base `base` (unknown ids never match).
+            key = items[:length - n + 1].copy()
+            for k in range(1, n):
+                key *= base
+                key += items[k:length - n + 1 + k]
+            at = np.searchsorted(keys, key)
+            np.minimum(at, len(keys) - 1, out=at)
+            hit = keys[at] == key
+            hit &= rows[:length - n + 1] == rows[n - 1:]  # all n tokens in one document
+            out_rows.append(rows[:length - n + 1][hit])
+            out_columns.append(columns[at[hit]])
+        if not out_rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(out_rows), np.concatenate(out_columns)
+
+    def _index(self) -> tuple[dict[str, int], int, dict[int, tuple[np.ndarray, np.ndarray]]]:
+        """Word tokens of the vocabulary's n-grams -> id, the id of any other token, and per n the
+        sorted n-gram keys (ids in base ``unknown + 1``) with their columns; for n = 1, the keys and a
+        table of the column of every id (-1 if none). Built once, on first use."""
+        if self._ngram_index is None:
+            ids: dict[str, int] = {}
+            grams: dict[int, tuple[list[int], list[int]]] = {}
+            for term, column in self.vocabulary.items():
+                parts = term.split(" ")
+                if not self.min_n <= len(parts) <= self.max_n:
+                    continue  # the analyser never makes it
+                keys, columns = grams.setdefault(len(parts), ([], []))
+                keys.append([ids.setdefault(part, len(ids)) for part in parts])
+                columns.append(column)
+            unknown = len(ids)
+            base = unknown + 1
+            by_n = {}
+            for n, (parts_ids, columns) in sorted(grams.items()):
+                key = np.zeros(len(parts_ids), dtype=np.int64)
+                table = np.asarray(parts_ids, dtype=np.int64).reshape(len(parts_ids), n)
+                for k in range(n):
+                    key *= base
+                    key += table[:, k]
+                if n == 1:  # a table by id instead: key is the id
+                    table = np.full(base, -1, dtype=np.int64)
+                    table[key] = columns
+                    by_n[n] = (key, table)
+                    continue
+                order = np.argsort(key, kind="stable")
+                by_n[n] = (key[order], np.asarray(columns, dtype=np.int64)[order])
+            self._ngram_index = (ids, unknown, by_n)
+        return self._ngram_index
+
     def _word_ngrams(self, tokens: list[str]) -> list[str]:
         # sklearn's _word_ngrams: unigrams first (when min_n is 1), then each longer n in turn.
         min_n, max_n = self.min_n, self.max_n
@@ -271,40 +375,54 @@ class _Vectorizer:
             grams.extend([word[i:i + n] for i in range(length - n + 1)])
         return grams
 
-    def transform(self, docs: Sequence[str]) -> SparseRows:
-        """TF-IDF rows of normalised documents: in-vocabulary counts, sublinear tf, idf, row norm."""
-        n_features = self.spec["n_features"]
-        found: list[int] = []
-        lengths = []
-        for doc in docs:
-            columns = self.columns(doc)
-            found += columns
-            lengths.append(len(columns))
-        # One sort counts every (row, column) pair and orders each row's columns, as CSR wants.
-        keys = np.repeat(np.arange(len(docs), dtype=np.int64), lengths) * n_features + np.asarray(found, dtype=np.int64)
-        pairs, counts = np.unique(keys, return_counts=True)
-        row_of_pair = pairs // n_features
-        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row_of_pair, minlength=len(docs)), out=indptr[1:])
-        rows = SparseRows(counts.astype(np.float64), pairs - row_of_pair * n_features, indptr, n_features)
-        data = rows.data
-        if self.spec["binary"]:
-            data[:] = 1.0
-        if self.spec["sublinear_tf"]:
-            np.log(data, out=data)
-            data += 1.0
-        if self.idf is not None:
-            data *= self.idf[rows.indices]
-        norm = self.spec["norm"]
-        if norm is not None and len(data):
-            row_ids = rows.row_ids()
-            # bincount adds in storage order, row by row, as sklearn's inplace_csr_row_normalize_l2 does.
-            totals = np.bincount(row_ids, weights=data * data if norm == "l2" else np.abs(data), minlength=rows.n_rows)
-            if norm == "l2":
-                totals = np.sqrt(totals)
-            scale = totals[row_ids]
-            np.divide(data, scale, out=data, where=scale != 0.0)
-        return rows
+
+def _sparse_rows(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_columns: int,
+                 row_ids: np.ndarray) -> SparseRows:
+    """SparseRows whose :meth:`~SparseRows.row_ids` are already known."""
+    rows = SparseRows(data, indices, indptr, n_columns)
+    rows.__dict__["_row_ids"] = row_ids
+    return rows
+
+
+class _Ragged:
+    """A growing table of int64 lists, as CSR arrays: list ``t`` is ``values[ptr[t]:ptr[t + 1]]``."""
+
+    def __init__(self) -> None:
+        self.ptr = np.zeros(1024, dtype=np.int64)
+        self.values = np.zeros(8192, dtype=np.int64)
+        self.n_lists = 0
+
+    def extend(self, lists: list[list[int]]) -> None:
+        if not lists:
+            return
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        start, n_values = self.ptr[self.n_lists], int(lengths.sum())
+        self.ptr = _reserve(self.ptr, self.n_lists + 1 + len(lists))
+        np.cumsum(lengths, out=self.ptr[self.n_lists + 1:self.n_lists + 1 + len(lists)])
+        self.ptr[self.n_lists + 1:self.n_lists + 1 + len(lists)] += start
+        self.values = _reserve(self.values, start + n_values)
+        self.values[start:start + n_values] = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64,
+                                                         count=n_values)
+        self.n_lists += len(lists)
+
+    def gather(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The lists of ``ids`` one after the other, and the length of each."""
+        starts = self.ptr[ids]
+        lengths = self.ptr[ids + 1] - starts
+        ends = np.cumsum(lengths)
+        # position k of the output is values[starts[i] + k - (ends[i] - lengths[i])] for the i it falls in
+        where = np.repeat(starts - (ends - lengths), lengths)
+        where += np.arange(ends[-1] if len(ends) else 0, dtype=np.int64)
+        return self.values[where], lengths
+
+
+def _reserve(array: np.ndarray, size: int) -> np.ndarray:
+    """``array``, or a copy at least twice as long, so that it holds ``size`` items."""
+    if size <= len(array):
+        return array
+    grown = np.zeros(max(size, 2 * len(array)), dtype=array.dtype)
+    grown[:len(array)] = array
+    return grown
 
 
 class LinearHead:
@@ -374,22 +492,153 @@ class LinearHead:
                 digest.update(f"idf_{i}".encode("ascii") + np.ascontiguousarray(vectorizer.idf).tobytes())
         self.feature_key = digest.hexdigest()
 
+        self._arabic_options = {k: v for k, v in self.normalizer_options.items() if k != "stemmer"}
+        # Per output column, the classifier weights of every feature (contiguous, for one gather each).
+        self._weights_t = [np.ascontiguousarray(w.T) for w in weights]
+        # The idf of every column of the union (1 in blocks without idf), or None if no block has one.
+        self._idf = (np.concatenate([v.idf if v.idf is not None else np.ones(v.spec["n_features"])
+                                     for v in self.vectorizers]) if any(v.idf is not None for v in self.vectorizers)
+                     else None)
+        self._reset_token_cache()
+
+    # ------------------------------------------------------------------ normalisation, token by token
+    #
+    # normalize_text is camel-tools' unicode fix, NFKC, dediacritisation and letter folding (each a
+    # function of single characters; whitespace never composes under NFKC), then whitespace
+    # collapsing, simple_word_tokenize (which splits on whitespace first) and stemming of each
+    # token. So the normalised text is the space-joined normalised tokens of its whitespace-separated
+    # chunks, in turn, and each distinct chunk is normalised once and remembered as token ids.
+
+    def _reset_token_cache(self) -> None:
+        self._chunk_tokens: dict[str, list[int]] = {}
+        self._token_id: dict[str, int] = {}
+        self._tokens: list[str] = []
+        self._token_tables = [_Ragged() if v.token_local else None for v in self.vectorizers]
+
+    def _normalize_chunk(self, chunk: str) -> list[str]:
+        """The normalised tokens of one whitespace-free chunk: ``normalize_text`` is their join by spaces."""
+        text = normalize_text(chunk, **self.normalizer_options)
+        if text:
+            return text.split(" ")
+        # No token, or one that the stemmer emptied (a tatweel-only word, when tatweel is kept)
+        return [""] if tokenize(normalize_arabic(chunk, **self._arabic_options)) else []
+
+    def _token_batch(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The normalised token ids of all texts, one text after the other, and how many each has."""
+        if len(self._chunk_tokens) >= _CHUNK_CACHE_SIZE or len(self._tokens) >= _CHUNK_CACHE_SIZE:
+            self._reset_token_cache()
+        chunks, token_id, tokens = self._chunk_tokens, self._token_id, self._tokens
+        first_new = len(tokens)
+        sequence: list[int] = []
+        lengths = []
+        for text in texts:
+            before = len(sequence)
+            for chunk in text.split():
+                found = chunks.get(chunk)
+                if found is None:
+                    found = []
+                    for token in self._normalize_chunk(chunk):
+                        i = token_id.get(token)
+                        if i is None:
+                            i = token_id[token] = len(tokens)
+                            tokens.append(token)
+                        found.append(i)
+                    chunks[chunk] = found
+                sequence += found
+            lengths.append(len(sequence) - before)
+        if len(tokens) > first_new:
+            for vectorizer, table in zip(self.vectorizers, self._token_tables):
+                if table is not None:
+                    table.extend([vectorizer.token_items(token) for token in tokens[first_new:]])
+        return np.asarray(sequence, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
+
     def normalize(self, texts: Sequence[str]) -> list[str]:
         """What the pipeline's ``ArabicNormalizer`` step makes of each text."""
-        return [normalize_text(text, **self.normalizer_options) for text in texts]
+        return self._docs(*self._token_batch(texts))
+
+    def _docs(self, sequence: np.ndarray, lengths: np.ndarray) -> list[str]:
+        """Each text's normalised tokens joined by spaces (what ``normalize_text`` returns)."""
+        tokens = self._tokens
+        words = [tokens[i] for i in sequence.tolist()]
+        out, position = [], 0
+        for length in lengths.tolist():
+            out.append(" ".join(words[position:position + length]))
+            position += length
+        return out
 
     def features(self, texts: Sequence[str]) -> SparseRows:
-        """The feature rows of texts: each vectorizer's l2-normalised block at its column offset."""
-        docs = self.normalize(texts)
-        blocks = [vectorizer.transform(docs) for vectorizer in self.vectorizers]
-        n = len(docs)
-        row_ids = np.concatenate([b.row_ids() for b in blocks])
-        order = np.argsort(row_ids, kind="stable")  # per row: block after block, as the union's hstack
-        indices = np.concatenate([b.indices + offset for b, offset in zip(blocks, self.offsets)])[order]
-        data = np.concatenate([b.data for b in blocks])[order]
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row_ids, minlength=n), out=indptr[1:])
-        return SparseRows(data, indices, indptr, self.n_features)
+        """The feature rows of texts: each vectorizer's normalised block at its column offset.
+
+        Every vectorizer's (row, column) occurrences are put in one key space and counted with one
+        sort, which also orders each row block after block, as the union's hstack does.
+        """
+        n = len(texts)
+        token_ids, lengths = self._token_batch(texts)
+        token_rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        n_total = self.n_features
+        keys = []
+        docs = None
+        for vectorizer, offset, table in zip(self.vectorizers, self.offsets, self._token_tables):
+            if table is not None:
+                items, counts = table.gather(token_ids)
+                rows, columns = vectorizer.occurrences(items, np.repeat(token_rows, counts))
+            else:
+                if docs is None:
+                    docs = self._docs(token_ids, lengths)
+                found: list[int] = []
+                doc_lengths = []
+                for doc in docs:
+                    doc_columns = vectorizer.columns(doc)
+                    found += doc_columns
+                    doc_lengths.append(len(doc_columns))
+                rows = np.repeat(np.arange(n, dtype=np.int64), doc_lengths)
+                columns = np.asarray(found, dtype=np.int64)
+            keys.append(rows * n_total + (columns + offset))
+        # Sort the (row, column) keys (in 32 bits when they fit: a faster sort) and count each.
+        keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+        if n * n_total < 2 ** 31:
+            keys = keys.astype(np.int32)
+        keys.sort()
+        if len(keys):
+            first = np.empty(len(keys), dtype=bool)
+            first[0] = True
+            np.not_equal(keys[1:], keys[:-1], out=first[1:])
+            first = np.flatnonzero(first)
+            counts = np.diff(first, append=len(keys))
+            pairs = keys[first].astype(np.int64)
+        else:
+            counts = pairs = np.zeros(0, dtype=np.int64)
+        indptr = np.searchsorted(pairs, np.arange(n + 1, dtype=np.int64) * n_total)
+        row_of_pair = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+        indices = pairs - row_of_pair * n_total
+        n_blocks = len(self.vectorizers)
+        block = np.zeros(len(indices), dtype=np.int64)
+        for offset in self.offsets[1:]:
+            block += indices >= offset
+        specs = [(v.spec["binary"], v.spec["sublinear_tf"], v.spec["norm"]) for v in self.vectorizers]
+        if len(set(specs)) <= 1:
+            # Every block alike (the usual case): transform all values at once.
+            binary, sublinear, norm = specs[0]
+            data = _term_frequencies(counts, binary, sublinear)
+            if self._idf is not None:
+                data *= self._idf[indices]
+            if norm is not None and len(data):
+                group = row_of_pair * n_blocks + block if n_blocks > 1 else row_of_pair
+                _normalize_groups(data, group, norm, n * n_blocks)
+            return _sparse_rows(data, indices, indptr, n_total, row_of_pair)
+        data = np.empty(len(counts))
+        for b, (binary, sublinear, _) in enumerate(specs):
+            where = block == b
+            data[where] = _term_frequencies(counts[where], binary, sublinear)
+        if self._idf is not None:
+            data *= self._idf[indices]
+        for b, (_, _, norm) in enumerate(specs):
+            where = block == b
+            part = data[where]
+            if norm is not None and len(part):
+                _normalize_groups(part, row_of_pair[where] * n_blocks + b, norm, n * n_blocks)
+                data[where] = part
+        return _sparse_rows(data, indices, indptr, n_total, row_of_pair)
 
     def predict_proba(self, features: SparseRows) -> np.ndarray:
         """Class probabilities, one row per feature row, columns in :attr:`classes_` order."""
@@ -399,11 +648,12 @@ class LinearHead:
         if self.rule == _CALIBRATED_SIGMOID:
             n_classes = len(self.classes_)
             mean = np.zeros((features.n_rows, n_classes))
-            for coef, intercept, class_index, a, b in self.calibrated:
-                mean += _calibrated_proba(_decision(features, row_ids, coef, intercept), class_index, a, b, n_classes)
+            for (_, intercept, class_index, a, b), weights_t in zip(self.calibrated, self._weights_t):
+                mean += _calibrated_proba(_decision(features, row_ids, weights_t, intercept), class_index, a, b,
+                                          n_classes)
             mean /= len(self.calibrated)
             return mean
-        scores = _decision(features, row_ids, self.coef, self.intercept)
+        scores = _decision(features, row_ids, self._weights_t[0], self.intercept)
         if self.rule == _SOFTMAX:
             return _softmax(scores)
         proba = _expit(scores)
@@ -420,15 +670,43 @@ class LinearHead:
         return proba
 
 
-def _decision(features: SparseRows, row_ids: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
-    """``X @ coef + intercept`` for CSR rows and a (features x outputs) ``coef``; empty rows get the intercept."""
-    n_outputs = coef.shape[1]
+def _term_frequencies(counts: np.ndarray, binary: bool, sublinear: bool) -> np.ndarray:
+    """TfidfTransformer's tf of raw counts: 1 when binary, then ``1 + log(tf)`` when sublinear."""
+    if binary:
+        return np.ones(len(counts))  # and 1 + log(1) = 1 when sublinear
+    data = counts.astype(np.float64)
+    if sublinear:
+        np.log(data, out=data)
+        data += 1.0
+    return data
+
+
+def _normalize_groups(data: np.ndarray, group: np.ndarray, norm: str, n_groups: int) -> None:
+    """Divide ``data`` in place by the l2 or l1 norm of its group (groups are (row, block) pairs).
+
+    bincount adds in storage order, row by row, as sklearn's inplace_csr_row_normalize_l2 does.
+    """
+    totals = np.bincount(group, weights=data * data if norm == "l2" else np.abs(data), minlength=n_groups)
+    if norm == "l2":
+        np.sqrt(totals, out=totals)
+    scale = totals[group]
+    np.divide(data, scale, out=data, where=scale != 0.0)
+
+
+def _decision(features: SparseRows, row_ids: np.ndarray, weights_t: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    """``X @ coef + intercept`` for CSR rows and ``weights_t`` = coef transposed (outputs x features).
+
+    Per output: one gather of the weights of the stored values (contiguous), times the values,
+    added per row by bincount in storage order, from zero, as scipy's CSR product does; so the
+    scores are those of the pipeline to the last bit. Empty rows get the intercept alone.
+    """
+    n_outputs = weights_t.shape[0]
     scores = np.zeros((features.n_rows, n_outputs))
     if len(features.data):
-        contributions = coef[features.indices] * features.data[:, None]
         for column in range(n_outputs):
-            # bincount adds each row's values in storage order, as scipy's CSR product does.
-            scores[:, column] = np.bincount(row_ids, weights=contributions[:, column], minlength=features.n_rows)
+            contributions = weights_t[column].take(features.indices)
+            contributions *= features.data
+            scores[:, column] = np.bincount(row_ids, weights=contributions, minlength=features.n_rows)
     scores += intercept
     return scores
 

@@ -171,7 +171,8 @@ class StanceModel:
             proba = fitted.named_steps["classifier"].predict_proba(cache[owner])
         classes = [str(c) for c in fitted.classes_]
         best = np.argmax(proba, axis=1)
-        return [Prediction(classes[b], {c: float(p) for c, p in zip(classes, row)}) for b, row in zip(best, proba)]
+        # tolist: the same Python floats as float(p), made in one call
+        return [Prediction(classes[b], dict(zip(classes, row))) for b, row in zip(best.tolist(), proba.tolist())]
 
     def classify(self, texts: Sequence[str], actors: Sequence[str] | None = None,
                  actor_types: Sequence[str] | None = None, targets: Sequence[str] | None = None) -> list[Classification]:

@@ -74,6 +74,14 @@ CASES = {
                           {"features__text__tfidf__char__analyzer": "char"}),
     "binary_counts": ({}, lambda r: r["stance"], {"features__text__tfidf__word__binary": True,
                                                   "features__text__tfidf__char__binary": True}),
+    # Word tokens of every non-space run ("nonspace"); lowercasing (the analysers' own path, not the
+    # token-by-token one); no sublinear tf and no idf in one block only (blocks transformed apart).
+    "nonspace_tokens": ({"features": {"word_token": "nonspace", "word_ngram_range": [1, 3]}}, lambda r: r["stance"]),
+    "lowercase": ({}, lambda r: r["stance"], {"features__text__tfidf__word__lowercase": True,
+                                              "features__text__tfidf__char__lowercase": True}),
+    "mixed_blocks": ({}, lambda r: r["frame"], {"features__text__tfidf__word__sublinear_tf": False,
+                                                "features__text__tfidf__char__use_idf": False,
+                                                "features__text__tfidf__char__norm": "l1"}),
 }
 
 
@@ -106,7 +114,7 @@ def test_linear_head_reproduces_the_pipeline_probabilities(case, corpus):
 
 
 @pytest.mark.parametrize("case", ["baseline_logreg", "char_only", "word_only", "stemmer_snowball", "char_across_words",
-                                  "binary_counts"])
+                                  "binary_counts", "nonspace_tokens", "lowercase", "mixed_blocks"])
 def test_linear_features_equal_the_fitted_feature_step(case, corpus):
     train, held_out = corpus
     pipeline = _fit(case, train)
@@ -124,6 +132,88 @@ def test_linear_features_equal_the_fitted_feature_step(case, corpus):
     for (_, vectorizer), mine in zip(union.transformer_list, head.vectorizers):
         analyze = vectorizer.build_analyzer()
         assert all(mine.analyze(doc) == analyze(doc) for doc in docs)
+
+
+# Whitespace of every kind, and characters that NFKC or the normaliser rewrite next to it: combining
+# marks (Latin, Arabic), a spacing accent (NFKC: space + mark), the Arabic ligatures U+FDFC/U+FDFD
+# (camel-tools' fix: several words), no-break and ideographic spaces, tatweel, a Hangul syllable.
+TRICKY_CHARS = ["\u0301", "\u064e", "\u0651", "\u0653", "\u0670", "\u00b4", "\ufdfc", "\ufdfd", "\u00a0",
+                "\u0640", "\uac00", "\u1100", "\u1161", "a", "\u0627", "\u0625", "\u0649", "\u0629", "\u060c",
+                "\u00ab", "1", "_", "\u200d", "\U0001F600"]
+
+
+@pytest.fixture(scope="module")
+def baseline(corpus):
+    """The baseline pipeline fitted on the training sample, and its linear head."""
+    pipeline = _fit("baseline_logreg", corpus[0])
+    return pipeline, _linear_head(pipeline)
+
+
+def _with_normalizer(pipeline, **options) -> LinearHead:
+    arrays, spec = export_linear(pipeline)
+    spec = {**spec, "normalizer": {**spec["normalizer"], **options}}
+    return LinearHead(arrays, spec, {path: v.vocabulary_ for path, v in _vectorizers(pipeline)})
+
+
+@pytest.mark.parametrize("options", [{}, {"stemmer": "snowball"}, {"stemmer": "snowball", "tatweel": False},
+                                     {"alef": False, "ya": False, "teh_marbuta": False, "diacritics": False,
+                                      "tatweel": False}])
+def test_chunk_by_chunk_normalisation_is_normalize_text(baseline, corpus, options):
+    from stance.arabic import normalize_text
+
+    head = _with_normalizer(baseline[0], **options)
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    tricky = [a + space + b for space in spaces for a in TRICKY_CHARS for b in TRICKY_CHARS[::5]]
+    tricky += ["\u0640\u0640 \u0640", "\u0640", " \u0640 x", "\u064e \u064e", "\ufdfd\u00a0\u0301", "x \u00b4 y"]
+    texts = [r["sentence"] for r in corpus[1][:300]] + ODD_TEXTS + tricky
+    expected = [normalize_text(text, **head.normalizer_options) for text in texts]
+
+    assert head.normalize(texts) == expected
+    assert head.normalize(texts[::-1]) == expected[::-1]  # from the cache now
+    assert [head.normalize([text])[0] for text in texts[:50]] == expected[:50]
+
+
+def test_features_do_not_depend_on_the_batch_or_the_cache(baseline, corpus, monkeypatch):
+    import stance.linear
+
+    pipeline, _ = baseline
+    texts = [r["sentence"] for r in corpus[1][:120]] + ODD_TEXTS
+    expected = pipeline.predict_proba(input_frame(texts))
+    # Small caches: they are emptied between batches, again and again.
+    monkeypatch.setattr(stance.linear, "_CHUNK_CACHE_SIZE", 50)
+    head = _linear_head(pipeline)
+    for batch in (texts, texts[::-1], texts[5:40], texts):
+        rows = [texts.index(t) for t in batch]
+        np.testing.assert_allclose(head.predict_proba(head.features(batch)), expected[rows], rtol=0, atol=1e-9)
+    one = np.concatenate([head.predict_proba(head.features([t])) for t in texts])
+    np.testing.assert_allclose(one, expected, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("case", ["baseline_logreg", "frame_six_classes", "binary_linear_svm", "sgd"])
+def test_empty_rows_get_the_pipeline_probabilities(case, corpus):
+    pipeline = _fit(case, corpus[0])
+    head = _linear_head(pipeline)
+    sentence = corpus[1][0]["sentence"]
+    for texts in (["", "x"], ["", sentence, "   ", "", sentence, ""], [sentence, "\u060c"], [""]):
+        features = head.features(texts)
+        assert features.n_rows == len(texts)
+        np.testing.assert_allclose(head.predict_proba(features), pipeline.predict_proba(input_frame(texts)),
+                                   rtol=0, atol=1e-9)
+    assert head.features([]).n_rows == 0
+
+
+def test_heads_sharing_features_score_like_their_pipelines(corpus):
+    train, held_out = corpus
+    pipelines = {"stance": _fit("baseline_logreg", train), "frame": _fit("frame_six_classes", train)}
+    fast = StanceModel({h: _linear_head(p) for h, p in pipelines.items()})
+    full = StanceModel(pipelines)
+    texts = [r["sentence"] for r in held_out[:200]] + ODD_TEXTS
+
+    assert fast.feature_owner("stance") == fast.feature_owner("frame")
+    for mine, theirs in zip(fast.classify(texts), full.classify(texts)):
+        for a, b in ((mine.stance, theirs.stance), (mine.frame, theirs.frame)):
+            assert a.label == b.label and list(a.scores) == list(b.scores)
+            np.testing.assert_allclose(list(a.scores.values()), list(b.scores.values()), rtol=0, atol=1e-9)
 
 
 def _save_tiny(tmp_path: Path, **features) -> Path:
