@@ -70,6 +70,19 @@ def _score_chunk_in_worker(articles: list) -> list[list[ScoredStatement]]:
     return score_articles(_worker_state["model"], articles, _worker_state["actors"])
 
 
+def _warm_up(actors) -> None:
+    """Load once, before forking, what each worker would load on its first article.
+
+    camel-tools builds its character tables on import (about a third of a second), and the
+    cue lexicon and boilerplate rules are parsed from YAML: forked workers inherit them.
+    """
+    from stance.arabic import normalize_text
+    from stance.attribution import find_statements
+
+    find_statements("وقال المتحدث إن الحوار مستمر.", actors)
+    normalize_text("وقال المتحدث")
+
+
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
     chunk: list = []
     for item in items:
@@ -127,7 +140,10 @@ def score_article_stream(
             yield from _merge(chunk, score_articles(loaded, _only_articles(chunk), actors))
         return
     model_arg = str(model) if isinstance(model, Path) else model
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if forking:
+        _warm_up(actors)
+    context = multiprocessing.get_context("fork" if forking else "spawn")
     with context.Pool(jobs, initializer=_init_worker, initargs=(model_arg, actors)) as pool:
         # Pool.imap would drain the whole input into its task queue; a bounded window of
         # apply_async calls keeps memory constant and the output in order.

@@ -24,8 +24,8 @@ SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
 
 STDIN = "-"
 
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]")
-_ANY_LETTER = re.compile(r"[^\W\d_]")
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]+")  # runs: counted by length
+_ANY_LETTERS = re.compile(r"[^\W\d_]+")
 # Below this share of Arabic among all letters a text is "not Arabic" (an English page, a
 # mis-decoded file). Arabic news with some English names sits far above it.
 _MIN_ARABIC_SHARE = 0.3
@@ -147,8 +147,8 @@ def _strict(data: bytes, encoding: str) -> str | None:
 
 
 def _arabic_share(text: str) -> float:
-    letters = len(_ANY_LETTER.findall(text))
-    return len(_ARABIC_LETTER.findall(text)) / letters if letters else 0.0
+    letters = sum(map(len, _ANY_LETTERS.findall(text)))
+    return sum(map(len, _ARABIC_LETTERS.findall(text))) / letters if letters else 0.0
 
 
 def _check_text(text: str) -> None:
