@@ -682,6 +682,9 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
             return issuer
         if history and not actors.find_aliases(tokens):
             return history[-1].actor_canonical, history[-1].actor_type
+    office = _office_holder(tokens, where, actors, lex, article)
+    if office is not None:
+        return office
     canonical, actor_type = actors.resolve(written)
     body = _anonymous_of_body(tokens, actors, lex)
     if body is not None:
@@ -847,6 +850,49 @@ def _ends_subject(token: str, lex: Lexicon) -> bool:
         return True  # "بإجراء", "بسير": the verb's complement
     nisba = token.endswith(("ي", "يه", "يين", "يون"))
     return token.startswith("ال") and not nisba and not forms & lex.titles_ranks_or_actor_nouns
+
+
+# "مكتب رئيس الوزراء", "المكتب الإعلامي لرئيس الوزراء", "مكتبه الإعلامي": an office speaks for
+# the person it serves.
+_OFFICE_HEADS = frozenset({"مكتب"})
+_OFFICE_OWNED = frozenset({"مكتبه", "مكتبها"})
+_OFFICE_QUALIFIERS = frozenset({"الاعلامي", "الخاص", "الصحفي", "الرسمي"})
+
+
+def _office_holder(tokens: Sequence[str], where: int, actors: ActorIndex, lex: Lexicon, article: _Article) -> tuple[str, str] | None:
+    """The person an office speaks for, or None when the span is not a person's office.
+
+    ``مكتب رئيس الوزراء`` and ``المكتب الإعلامي لرئيس الوزراء`` resolve the title as any
+    speaker would (the holder the article named, else the table's); ``مكتبه الإعلامي``
+    is the office of the person who spoke last. An office of a body (``مكتب الأمم
+    المتحدة``) or of no one found is left to the other rules.
+    """
+    head = strip_article(tokens[0].lstrip("وف"))
+    if head in _OFFICE_OWNED:
+        rest = [t for t in tokens[1:] if t not in _OFFICE_QUALIFIERS]
+        if rest or not article.statements:
+            return None
+        last = article.statements[-1]
+        if last.actor_canonical in actors and _is_person(last.actor_canonical, actors, lex, ()):
+            return last.actor_canonical, last.actor_type
+        return None
+    if head not in _OFFICE_HEADS:
+        return None
+    k = 1
+    while k < len(tokens) and tokens[k] in _OFFICE_QUALIFIERS:
+        k += 1
+    if k >= len(tokens):
+        return None
+    first = tokens[k]
+    if first.startswith("لل"):
+        first = "ال" + first[2:]
+    elif first.startswith("ل") and k > 1:
+        first = first[1:]
+    owner = " ".join([first, *tokens[k + 1:]])
+    canonical, actor_type = _resolve(owner, where, actors, lex, article)
+    if canonical in actors and _is_person(canonical, actors, lex, ()):
+        return canonical, actor_type
+    return None
 
 
 def _names_its_holder(tokens: Sequence[str], shared: AliasMatch, match: AliasMatch | None, written: str,

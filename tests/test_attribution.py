@@ -423,3 +423,15 @@ def test_a_shared_title_with_its_holders_name_is_that_holder():
     text = ("وقال بلينكن إن الشراكة مستمرة. وقال وزير الخارجية الأمريكي ماركو روبيو إن القوات ستبقى. "
             "وأضاف وزير الخارجية الأمريكي أن الانسحاب منظم.")
     assert [s.actor_canonical for s in find_statements(text, index)] == ["أنتوني بلينكن", "ماركو روبيو", "ماركو روبيو"]
+
+
+def test_an_office_speaks_for_the_person_it_serves():
+    index = ActorIndex.from_records([
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["السوداني", "رئيس الوزراء العراقي"]},
+        {"canonical": "الأمم المتحدة", "type": "other", "aliases": ["الأمم المتحدة"]},
+    ])
+    text = ("وقال مكتب رئيس الوزراء العراقي في بيان إن اللقاء بحث الانسحاب. "
+            "وقال السوداني إن الحوار مستمر. وذكر مكتبه الإعلامي أن الجانبين اتفقا على جدول زمني. "
+            "وقال مكتب الأمم المتحدة في بغداد إن البعثة تتابع.")
+    assert [s.actor_canonical for s in find_statements(text, index)] == [
+        "محمد شياع السوداني", "محمد شياع السوداني", "محمد شياع السوداني", "الأمم المتحدة"]  # a body's office: the body
