@@ -421,8 +421,9 @@ def _skip_connectors(toks: Sequence[_Token], start: int, end: int, lex: Lexicon)
 
 def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _Speaker | None:
     norms = [t.norm for t in toks]
+    present = set(norms)  # the scans below run only when their cue word occurs at all
     # 1. relaying: نقلت ... عن X / نقلاً عن X
-    for i, norm in enumerate(norms):
+    for i, norm in enumerate(norms if not present.isdisjoint(lex.relay_verbs) else ()):
         if norm in lex.relay_verbs:
             for k in range(i + 1, min(i + 9, len(toks))):
                 if norms[k] == "عن":
@@ -431,13 +432,13 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
                         return _Speaker(*span, cue=i, kind="relay")
                     break
     # 1b. "على لسان X": X speaks for the subject ("أما حركة النجباء فجددت، على لسان معاونها ...")
-    for i in range(len(norms) - 2):
+    for i in range(len(norms) - 2 if "لسان" in present else 0):
         if norms[i] in ("علي", "وعلي") and norms[i + 1] == "لسان":
             span = _span_after(toks, i + 2, lex, stop_at_comma=True, actors=actors)
             if span[1] > span[0]:
                 return _Speaker(*span, cue=i, kind="source")
     # 1c. "وسبق للكعبي أن أعلن": the speaker is the ل-noun after سبق
-    for i in range(len(norms) - 2):
+    for i in range(len(norms) - 2 if not present.isdisjoint(("سبق", "وسبق")) else 0):
         if norms[i] in ("سبق", "وسبق") and norms[i + 1].startswith("ل") and len(norms[i + 1]) > 2:
             span = _span_after(toks, i + 1, lex, stop_at_comma=True, actors=actors)
             if span[1] > span[0] and any(norms[k] in lex.verbs for k in range(span[1], min(span[1] + 3, len(norms)))):
