@@ -356,6 +356,9 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
         return j
     idx = [k for k in range(i, j) if not toks[k].is_punct]
     words = [toks[k].norm for k in idx]
+    cut = _second_person(words, actors, lex)
+    if cut is not None:
+        return idx[cut]
     match = actors.best_match(words)
     if match is None or match.start != 0 or match.end >= len(words):
         return j
@@ -372,6 +375,27 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
         if other and all(m.canonical != match.canonical for m in other) and not token_variants(after) & lex.title_words:
             return idx[match.end]
     return j
+
+
+def _second_person(words: Sequence[str], actors: ActorIndex, lex: Lexicon) -> int | None:
+    """Where a second person's title and name start right after a first person's name.
+
+    ``أبلغ المرشد الإيراني علي خامنئي رئيس الوزراء العراقي مصطفى الكاظمي``: the speaker ends
+    with خامنئي; the prime minister is the object. Only a name (no title word) of a person
+    in the table, then a person's title that leads to another person of the table.
+    """
+    found = actors.find_aliases(words)
+    for name in found:
+        if name.end >= len(words) or token_variants(words[name.start]) & lex.title_words:
+            continue
+        if not _is_person(name.canonical, actors, lex, ()) or " " not in name.alias:
+            continue
+        if not token_variants(words[name.end]) & lex.person_titles:
+            continue
+        later = [m for m in found if m.start >= name.end and m.canonical != name.canonical]
+        if any(_is_person(m.canonical, actors, lex, ()) and not token_variants(words[m.start]) & lex.title_words for m in later):
+            return name.end
+    return None
 
 
 def _mentions_actor(toks: Sequence[_Token], span: tuple[int, int], actors: ActorIndex, lex: Lexicon) -> bool:

@@ -435,3 +435,19 @@ def test_an_office_speaks_for_the_person_it_serves():
             "وقال مكتب الأمم المتحدة في بغداد إن البعثة تتابع.")
     assert [s.actor_canonical for s in find_statements(text, index)] == [
         "محمد شياع السوداني", "محمد شياع السوداني", "محمد شياع السوداني", "الأمم المتحدة"]  # a body's office: the body
+
+
+def test_a_second_persons_title_and_name_after_a_name_is_the_object():
+    index = ActorIndex.from_records([
+        {"canonical": "علي خامنئي", "type": "iran", "aliases": ["المرشد الإيراني", "خامنئي"]},
+        {"canonical": "مصطفى الكاظمي", "type": "iraqi_government", "aliases": ["الكاظمي"]},
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["رئيس الوزراء العراقي"]},
+    ])
+    statement = _one_with("أبلغ المرشد الإيراني علي خامنئي رئيس الوزراء العراقي مصطفى الكاظمي أن طهران تنتظر قرار البرلمان.", index)
+    assert (statement.actor, statement.actor_canonical) == ("المرشد الإيراني علي خامنئي", "علي خامنئي")
+
+
+def _one_with(text: str, index: ActorIndex):
+    statements = find_statements(text, index)
+    assert len(statements) == 1, statements
+    return statements[0]
