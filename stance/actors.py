@@ -228,6 +228,16 @@ def _nationality_words() -> dict[str, str]:
     return words
 
 
+@functools.cache
+def _anonymous_rules() -> tuple[tuple[Mapping, frozenset[str]], ...]:
+    """The anonymous-source rules of cues.yaml, each with the nationalities its canonical and words name."""
+    rules = []
+    for rule in cue_data()["anonymous_rules"]:
+        words = tokenize_names(rule["canonical"]) + [t for w in rule["words"] for t in tokenize_names(w)]
+        rules.append((rule, frozenset(n for t in words if (n := nationality(t)) is not None)))
+    return tuple(rules)
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def nationality(token: str) -> str | None:
     """The nationality a normalised token names as an adjective (``الفرنسيه`` -> ``french``), or None.
@@ -855,8 +865,11 @@ class ActorIndex:
             return None
         if tokens[0].lstrip("وف").startswith(("ال", "لل")) and not (len(tokens) >= 2 and strip_article(tokens[0].lstrip("وف")) in _PLURAL_SOURCES):
             return None  # "المسؤول الأمني في الكتائب" is a title; "المسؤولين الأمريكيين" a group
-        for rule in lexicon["anonymous_rules"]:
+        stated = next((n for t in tokens[1:] if (n := nationality(t)) is not None), None)
+        for rule, own in _anonymous_rules():
             canonical = rule["canonical"]
+            if stated is not None and own and stated not in own:
+                continue  # "مصدر عسكري ألماني" is not an Iraqi military source
             if canonical in self._types and any(_contains_phrase(tokens, canonical_key(w)) for w in rule["words"]):
                 return canonical
         return None

@@ -315,3 +315,16 @@ def test_alias_trie_prefixed_and_nested_aliases(index: ActorIndex):
         (8, 12, "لجنة الأمن والدفاع النيابية"),
         (8, 11, "لجنة الأمن والدفاع النيابية"),
     ]
+
+
+def test_an_anonymous_source_keeps_the_nationality_it_names():
+    table = ActorIndex.from_records([
+        {"canonical": "قائد عسكري عراقي", "type": "iraqi_government", "aliases": []},
+        {"canonical": "مصادر حكومية عراقية", "type": "iraqi_government", "aliases": []},
+        {"canonical": "مسؤولون أمريكيون", "type": "us_government", "aliases": []},
+        {"canonical": "الحكومة الألمانية", "type": "coalition", "aliases": []},
+    ])
+    assert table.resolve("مصدر عسكري ألماني") == ("الحكومة الألمانية", "coalition")
+    assert table.resolve("مصدر عسكري عراقي") == ("قائد عسكري عراقي", "iraqi_government")
+    assert table.resolve("مسؤول عراقي رفيع في واشنطن") == ("مصادر حكومية عراقية", "iraqi_government")
+    assert table.resolve("مسؤول دفاعي أمريكي") == ("مسؤولون أمريكيون", "us_government")
