@@ -301,7 +301,7 @@ _KANA = frozenset({"كان", "وكان", "كانت", "وكانت"})
 
 def _is_suffixed_noun(norm: str, lex: Lexicon, actors: ActorIndex | None) -> bool:
     """A noun carrying a possessive pronoun (``رفضها``, ``تطلعهما``): the verb's object, not a name."""
-    return (len(norm) >= 5 and norm.endswith(_PRONOUN_SUFFIXES) and not _is_actor_word(norm, lex)
+    return (len(norm) >= 5 and norm.endswith(_PRONOUN_SUFFIXES) and not norm.startswith("باسم") and not _is_actor_word(norm, lex)
             and not (actors is not None and actors.starts_alias(norm)) and norm not in places())
 
 
@@ -317,8 +317,8 @@ def _is_possessed_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: A
     """
     tok = toks[j]
     raw = _DIACRITIC.sub("", tok.raw)
-    if len(tok.norm) < 4 or not raw.endswith("ه") or raw.endswith("الله") or tok.norm.startswith(("ال", "لل")):
-        return False
+    if len(tok.norm) < 4 or not raw.endswith("ه") or raw.endswith("الله") or tok.norm.startswith(("ال", "لل", "باسم")):
+        return False  # "المتحدث باسمه": the spokesperson idiom, not an object
     if not toks[j - 1].norm.lstrip("وف").startswith(("ال", "لل")):
         return False
     if _is_actor_word(tok.norm, lex) or (actors is not None and actors.starts_alias(tok.norm)) or tok.norm in places():
@@ -332,8 +332,8 @@ def _is_possessed_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: A
 def _complement_after_name(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, actors: ActorIndex | None) -> bool:
     """Whether ``toks[j]`` is a بـ complement right after an alias that ends at ``j``."""
     norm = toks[j].norm
-    if actors is None or len(norm) < 4 or norm[0] != "ب" or norm in lex.ranks or _is_actor_word(norm, lex) or actors.starts_alias(norm):
-        return False
+    if actors is None or len(norm) < 4 or norm[0] != "ب" or norm.startswith("باسم") or norm in lex.ranks or _is_actor_word(norm, lex) or actors.starts_alias(norm):
+        return False  # "المتحدث باسم/باسمه ..." is the spokesperson idiom, not a complement
     if toks[j - 1].norm.startswith("ال"):
         return True  # "وأشاد مجلس الأمن الدولي بسير ...": a definite noun phrase is complete
     words = [t.norm for t in toks[i:j] if not t.is_punct]
@@ -707,6 +707,11 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
             return issuer
         if history and not actors.find_aliases(tokens):
             return history[-1].actor_canonical, history[-1].actor_type
+    if len(tokens) == 2 and strip_article(tokens[0]) in _SPOKES_HEADS and tokens[1] in _ITS_SPOKESPERSON:
+        # "وقال المتحدث باسمها": an unnamed spokesperson speaks for the body named before (A2)
+        body = _latest_body(where, actors, lex, article)
+        if body is not None:
+            return body
     office = _office_holder(tokens, where, actors, lex, article)
     if office is not None:
         return office
@@ -875,6 +880,19 @@ def _ends_subject(token: str, lex: Lexicon) -> bool:
         return True  # "بإجراء", "بسير": the verb's complement
     nisba = token.endswith(("ي", "يه", "يين", "يون"))
     return token.startswith("ال") and not nisba and not forms & lex.titles_ranks_or_actor_nouns
+
+
+_ITS_SPOKESPERSON = frozenset({"باسمه", "باسمها", "باسمهم"})
+
+
+def _latest_body(where: int, actors: ActorIndex, lex: Lexicon, article: _Article) -> tuple[str, str] | None:
+    """The body (not a person) the article named or quoted last before ``where``."""
+    named = [(s.start, s.actor_canonical, s.actor_type) for s in article.statements]
+    named += [(m.start, m.canonical, m.actor_type) for m in article.mentions if m.start < where]
+    for _, canonical, actor_type in sorted(named, key=lambda n: n[0], reverse=True):
+        if canonical in actors and not _is_person(canonical, actors, lex, ()):
+            return canonical, actor_type
+    return None
 
 
 # "مكتب رئيس الوزراء", "المكتب الإعلامي لرئيس الوزراء", "مكتبه الإعلامي": an office speaks for

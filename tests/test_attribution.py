@@ -451,3 +451,18 @@ def _one_with(text: str, index: ActorIndex):
     statements = find_statements(text, index)
     assert len(statements) == 1, statements
     return statements[0]
+
+
+def test_its_spokesperson_speaks_for_the_body_or_is_named():
+    index = ActorIndex.from_records([
+        {"canonical": "وزارة الخارجية العراقية", "type": "iraqi_government", "aliases": ["وزارة الخارجية العراقية"]},
+        {"canonical": "بات رايدر", "type": "us_government", "aliases": ["رايدر"]},
+        {"canonical": "وزارة الدفاع الأمريكية", "type": "us_government", "aliases": ["البنتاغون"]},
+    ])
+    text = ("وقالت وزارة الخارجية العراقية في بيان إن اللقاء مهم. وقال المتحدث باسمها إن الحكومة ملتزمة. "
+            "وفي واشنطن، قابل البنتاغون الإعلان بتشكك، إذ قال المتحدث باسمه اللواء بات رايدر إن الهجمات مستمرة.")
+    assert [(s.actor, s.actor_canonical) for s in find_statements(text, index)] == [
+        ("وزارة الخارجية العراقية", "وزارة الخارجية العراقية"),
+        ("المتحدث باسمها", "وزارة الخارجية العراقية"),
+        ("المتحدث باسمه اللواء بات رايدر", "بات رايدر"),
+    ]
