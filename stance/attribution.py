@@ -766,8 +766,9 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     proper = (
         match is not None
         and not (token_variants(tokens[match.start]) & lex.title_words)
-        and not (match.start > 0 and (token_variants(tokens[match.start - 1]) & lex.title_words or tokens[match.start].startswith("ل")))
-    )
+        and not (match.start > 0 and ((token_variants(tokens[match.start - 1]) & lex.title_words and tokens[match.start - 1] not in lex.ranks)
+                                      or tokens[match.start].startswith("ل")))
+    )  # a rank before the name ("اللواء بات رايدر") does not make it a title's complement
     if proper or not (is_title or match is None):
         return canonical, actor_type
     if match is None and canonical in actors and len(tokens) >= 2:
