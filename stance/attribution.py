@@ -622,6 +622,9 @@ def _document_tokens(lex: Lexicon) -> dict[str, bool]:
     return entry[1]
 
 
+_AFFILIATED = frozenset({"محسوبه", "المحسوبه", "محسوب", "المحسوب", "مقربه", "المقربه", "مقرب", "المقرب"})
+
+
 def _documents(toks: Sequence[_Token], mentions: Sequence[_Mention], actors: ActorIndex, lex: Lexicon) -> list[_Document]:
     """Documents whose issuer the article names, in text order.
 
@@ -657,6 +660,15 @@ def _documents(toks: Sequence[_Token], mentions: Sequence[_Mention], actors: Act
                 issuer = _alias_at(norms, k, actors) if k < len(norms) else None
                 break
             k += 1
+        if issuer is None:
+            # "بيان نُشر على قناة على «تلغرام» محسوبة على كتائب حزب الله": the channel's
+            # affiliation is the issuer.
+            for k in range(i + 1, min(i + 10, len(norms) - 2)):
+                if toks[k].norm in ".!?؟:":
+                    break
+                if norms[k] in _AFFILIATED and norms[k + 1] in ("علي", "من"):
+                    issuer = _alias_at(norms, k + 2, actors)
+                    break
         if issuer is not None:
             found.append(_Document(toks[i].start, issuer, actors.type_of(issuer), True))
     for m in mentions:

@@ -466,3 +466,10 @@ def test_its_spokesperson_speaks_for_the_body_or_is_named():
         ("المتحدث باسمها", "وزارة الخارجية العراقية"),
         ("المتحدث باسمه اللواء بات رايدر", "بات رايدر"),
     ]
+
+
+def test_a_statement_on_an_affiliated_channel_is_the_affiliates():
+    index = ActorIndex.from_records([{"canonical": "كتائب حزب الله", "type": "armed_faction", "aliases": ["كتائب حزب الله"]}])
+    text = ("أعلن بيان نُشر على قناة على «تلغرام» محسوبة على كتائب حزب الله استئناف العمليات. "
+            "وأضاف البيان أن ما جرى ليس إلا البداية.")
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["كتائب حزب الله", "كتائب حزب الله"]
