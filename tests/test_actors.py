@@ -328,3 +328,11 @@ def test_an_anonymous_source_keeps_the_nationality_it_names():
     assert table.resolve("مصدر عسكري عراقي") == ("قائد عسكري عراقي", "iraqi_government")
     assert table.resolve("مسؤول عراقي رفيع في واشنطن") == ("مصادر حكومية عراقية", "iraqi_government")
     assert table.resolve("مسؤول دفاعي أمريكي") == ("مسؤولون أمريكيون", "us_government")
+
+
+def test_foreign_ranks_between_an_office_and_a_known_name():
+    table = ActorIndex.from_records([
+        {"canonical": "وزارة الدفاع الأمريكية", "type": "us_government", "aliases": ["وزارة الدفاع الأمريكية"]},
+        {"canonical": "بات رايدر", "type": "us_government", "aliases": ["باتريك رايدر"]},
+    ])
+    assert table.resolve("المتحدث باسم وزارة الدفاع الأمريكية الميجر جنرال باتريك رايدر") == ("بات رايدر", "us_government")
