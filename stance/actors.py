@@ -680,7 +680,7 @@ class ActorIndex:
         cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
         return self.personal_name(cleaned) or cleaned, guess_actor_type(cleaned)
 
-    def _is_surname(self, norm: str) -> bool:
+    def is_surname(self, norm: str) -> bool:
         """Whether a word is the last word of some known person's canonical name."""
         surnames = self.__dict__.get("_surnames")
         if surnames is None:
@@ -852,7 +852,7 @@ class ActorIndex:
             if not last or len(bare) < 3 or nationality(norm) is not None:
                 return False
             return not (token_variants(norm) & lex.not_names or token_variants(bare) & lex.not_names
-                        or (self.starts_alias(norm) and not self._is_surname(norm)) or guess_actor_type(norm) != "other")
+                        or (self.starts_alias(norm) and not self.is_surname(norm)) or guess_actor_type(norm) != "other")
         return (len(norm) >= 3 and norm.isalpha() and not norm.endswith(("ها", "هم", "هما"))
                 and not token_variants(norm) & lex.not_names and nationality(norm) is None and guess_actor_type(norm) == "other")
 

@@ -337,7 +337,8 @@ def _complement_after_name(toks: Sequence[_Token], i: int, j: int, lex: Lexicon,
     if toks[j - 1].norm.startswith("ال"):
         return True  # "وأشاد مجلس الأمن الدولي بسير ...": a definite noun phrase is complete
     words = [t.norm for t in toks[i:j] if not t.is_punct]
-    return any(m.end == len(words) for m in actors.find_aliases(words))
+    return (any(m.end == len(words) for m in actors.find_aliases(words))
+            or (len(words) == 1 and actors.is_surname(words[0])))  # "وأشاد بارزاني بدور"
 
 
 def _is_verbal_noun(norm: str) -> bool:
@@ -360,7 +361,14 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
     if cut is not None:
         return idx[cut]
     match = actors.best_match(words)
-    if match is None or match.start != 0 or match.end >= len(words):
+    if match is None or match.start != 0:
+        # A surname several actors share ("شكر بارزاني الحكومة الأمريكية") is a complete
+        # subject too: another actor right after it is the object.
+        if len(words) > 1 and actors.is_surname(words[0]) and words[1].startswith("ال") and not token_variants(words[1]) & lex.person_titles:
+            if any(m.start == 0 for m in actors.find_aliases(words[1:])):
+                return idx[1]
+        return j
+    if match.end >= len(words):
         return j
     after = words[match.end]
     if _is_verbal_noun(after) and not actors.starts_alias(after):
@@ -409,6 +417,8 @@ def _mentions_actor(toks: Sequence[_Token], span: tuple[int, int], actors: Actor
         return True
     if len(words) <= 2 and actors.is_generic_alias(words[0]):
         return True  # "وكتب العسكري": resolved from the article's earlier mentions
+    if len(words) == 1 and actors.is_surname(words[0]):
+        return True  # "وأشاد بارزاني": a surname several known people bear, decided by the article
     return bool(actors.find_aliases(words))
 
 
@@ -792,7 +802,11 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     complement = match is not None and match.start > 0
     if match is not None and not complement and (any(p[1] == canonical for p in positioned) or any(m.proper and m.canonical == canonical for m in earlier_mentions)):
         return canonical, actor_type
-    positioned += [(m.start, m.canonical, m.actor_type, set(m.names)) for m in earlier_mentions]
+    # A mention's names include the title words before it; a surname alone is matched
+    # against the actor's own names only ("بارزاني التحالف" does not make بارزاني the coalition).
+    positioned += [(m.start, m.canonical, m.actor_type,
+                    set(m.names) if is_title else set(_name_tokens(actors.names_of(m.canonical), lex)))
+                   for m in earlier_mentions]
     if is_title and not token_variants(tokens[0]) & lex.anonymous_heads:
         # A body noun refers back to a body, a person's title to a person ("المصدر" may
         # be either).

@@ -473,3 +473,16 @@ def test_a_statement_on_an_affiliated_channel_is_the_affiliates():
     text = ("أعلن بيان نُشر على قناة على «تلغرام» محسوبة على كتائب حزب الله استئناف العمليات. "
             "وأضاف البيان أن ما جرى ليس إلا البداية.")
     assert [s.actor_canonical for s in find_statements(text, index)] == ["كتائب حزب الله", "كتائب حزب الله"]
+
+
+def test_a_shared_surname_speaks_and_ends_the_subject():
+    index = ActorIndex.from_records([
+        {"canonical": "مسرور بارزاني", "type": "kurdistan_region", "aliases": ["رئيس حكومة إقليم كردستان"]},
+        {"canonical": "نيجيرفان بارزاني", "type": "kurdistan_region", "aliases": ["رئيس إقليم كردستان"]},
+        {"canonical": "الحكومة الأمريكية", "type": "us_government", "aliases": ["الحكومة الأمريكية"]},
+        {"canonical": "التحالف الدولي", "type": "coalition", "aliases": ["التحالف"]},
+    ])
+    text = ("التقى رئيس حكومة إقليم كردستان مسرور بارزاني وفداً من التحالف في أربيل. "
+            "وشكر بارزاني الحكومة الأمريكية على دعمها. وأشاد بارزاني بدور التحالف في الحرب على داعش.")
+    rows = [(s.actor, s.actor_canonical) for s in find_statements(text, index)]
+    assert rows[-2:] == [("بارزاني", "مسرور بارزاني"), ("بارزاني", "مسرور بارزاني")]
