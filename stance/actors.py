@@ -668,6 +668,10 @@ class ActorIndex:
         match = self.best_match(tokens)
         if match is not None and self.names_someone_else(tokens, match):
             return self._title_holder(written, tokens, match)
+        if match is not None and match.end < len(tokens):
+            named = self._named_after_title(written, tokens, match)
+            if named is not None:
+                return named
         if match is not None and self._other_bearer(tokens, match):
             cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
             return self.personal_name(cleaned) or cleaned, guess_actor_type(cleaned)
@@ -679,6 +683,39 @@ class ActorIndex:
             return match.canonical, self._types[match.canonical]
         cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
         return self.personal_name(cleaned) or cleaned, guess_actor_type(cleaned)
+
+    def _named_after_title(self, written: str, tokens: Sequence[str], match: AliasMatch) -> tuple[str, str] | None:
+        """The person named after a title or collective alias, when the chain of aliases broke.
+
+        ``المحلل السياسي العراقي إبراهيم السراج`` is not the collective محللون, and
+        ``مستشار رئيس الوزراء العراقي للشؤون الأمنية خالد اليعقوبي`` is not the adviser the
+        table lists for the title: a personal name after the alias names the speaker. A
+        known name resolves to its actor; an unknown one is the speaker with the title's
+        type. Bodies and parties before a name (``النائب عن تحالف الفتح …``) are left alone.
+        """
+        lex = load_lexicon()
+        collective = match.canonical in {rule["canonical"] for rule, _ in _anonymous_rules()}
+        if not (collective or (_is_title(tokens[match.start], lex) and match.start == 0)):
+            return None
+        cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
+        name = self.personal_name(cleaned)
+        if name is None:
+            return None
+        name_tokens = tokenize_names(name)
+        position = next((k for k in range(match.end, len(tokens) - len(name_tokens) + 1)
+                         if list(tokens[k:k + len(name_tokens)]) == name_tokens), None)
+        if position is None:
+            return None
+        between = tokens[match.end:position]
+        if not all(t in lex.ranks or _is_title(t, lex) or nationality(t) is not None or t.startswith(("ال", "لل")) for t in between):
+            return None  # only titles, ranks and qualifiers between the alias and the name
+        known = self.best_match(name_tokens)
+        if known is not None:
+            if known.start == 0 and known.end == len(name_tokens):
+                return known.canonical, self._types[known.canonical]
+            return None
+        actor_type = self._types[match.canonical] if not collective or self._types[match.canonical] != "other" else guess_actor_type(cleaned)
+        return name, actor_type
 
     def is_surname(self, norm: str) -> bool:
         """Whether a word is the last word of some known person's canonical name."""
@@ -821,6 +858,14 @@ class ActorIndex:
         if n_head < len(words) and 2 <= n_head <= 4 and all(self._name_word(words[k], norms[k], lex, k == n_head - 1, norms[k - 1] if k else "") for k in range(n_head)) \
                 and not norms[0].startswith("ال") and not any(quoted[:n_head]):
             return " ".join(words[:n_head])  # "فنسنت كامبوس، المسؤول السابق ..."
+        found = self._name_at_end(words, norms, quoted, lex)
+        if found is None and n_head < len(words):
+            # "المحلل السياسي إحسان الشمري، رئيس مركز ...": the name before the apposition
+            found = self._name_at_end(words[:n_head], norms[:n_head], quoted[:n_head], lex)
+        return found
+
+    def _name_at_end(self, words: list[str], norms: list[str], quoted: list[bool], lex: Lexicon) -> str | None:
+        """Two to five name words ending ``words``, after a title, rank or definite word."""
         k = len(words)
         while k > 0 and len(words) - k < 5:
             j = k - 1
@@ -829,8 +874,9 @@ class ActorIndex:
             k = j
         while k < len(words) and norms[k].startswith("ال"):
             k += 1
-        if k == 0 or len(words) - k < 2 or _DIACRITICS.sub("", words[-1]).endswith("ة"):
-            return None  # a name ends in a surname, not an adjective in ة
+        last = _DIACRITICS.sub("", words[-1])
+        if k == 0 or len(words) - k < 2 or last.endswith("ة") or (last.endswith("ه") and not last.endswith("الله")):
+            return None  # a name ends in a surname, not an adjective in ة or a noun with ـه
         before = norms[:k]
         if not any(_is_title(t, lex) or t in lex.ranks or t.lstrip("وف").startswith("ال") for t in before):
             return None

@@ -336,3 +336,17 @@ def test_foreign_ranks_between_an_office_and_a_known_name():
         {"canonical": "بات رايدر", "type": "us_government", "aliases": ["باتريك رايدر"]},
     ])
     assert table.resolve("المتحدث باسم وزارة الدفاع الأمريكية الميجر جنرال باتريك رايدر") == ("بات رايدر", "us_government")
+
+
+def test_a_name_after_a_collective_or_title_alias_is_the_speaker():
+    table = ActorIndex.from_records([
+        {"canonical": "محللون", "type": "analyst", "aliases": ["محلل سياسي"]},
+        {"canonical": "حسين علاوي", "type": "iraqi_government", "aliases": ["مستشار رئيس الوزراء العراقي"]},
+        {"canonical": "تحالف الفتح", "type": "political_party", "aliases": ["تحالف الفتح"]},
+    ])
+    assert table.resolve("المحلل السياسي العراقي إبراهيم السراج") == ("إبراهيم السراج", "analyst")
+    assert table.resolve("المحلل السياسي إحسان الشمري، رئيس مركز التفكير السياسي") == ("إحسان الشمري", "analyst")
+    assert table.resolve("مستشار رئيس الوزراء العراقي للشؤون الأمنية خالد اليعقوبي") == ("خالد اليعقوبي", "iraqi_government")
+    assert table.resolve("المحلل السياسي") == ("محللون", "analyst")
+    # words that are no name after the alias leave it alone
+    assert table.resolve("المحلل السياسي أي صلة لبلاده")[0] != "صلة لبلاده"
