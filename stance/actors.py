@@ -367,6 +367,8 @@ class ActorIndex:
             self._by_first.setdefault(strip_article(tokens[0]), []).append((tokens, listed[0], key))
         self._trie = _AliasTrie(self._by_first)
         self._ambiguous_trie = _AliasTrie(self._ambiguous_by_first)
+        self._nationalities: dict[str, frozenset[str]] = {}  # filled on demand by nationalities_of
+        self._surnames = frozenset(strip_article(canonical_key(c).split()[-1]) for c in self._types if " " in canonical_key(c))
         self._keys = {canonical_key(c): c for c in self._types}
 
     @classmethod
@@ -549,7 +551,7 @@ class ActorIndex:
 
     def nationalities_of(self, canonical: str) -> frozenset[str]:
         """Nationalities of a known actor: the adjectives in its names, else its type's."""
-        cache = self.__dict__.setdefault("_nationality_cache", {})
+        cache = self._nationalities
         found = cache.get(canonical)
         if found is None:
             found = frozenset(n for name in self.names_of(canonical) for t in name.split() if (n := nationality(t)) is not None)
@@ -719,10 +721,7 @@ class ActorIndex:
 
     def is_surname(self, norm: str) -> bool:
         """Whether a word is the last word of some known person's canonical name."""
-        surnames = self.__dict__.get("_surnames")
-        if surnames is None:
-            surnames = self.__dict__["_surnames"] = frozenset(strip_article(canonical_key(c).split()[-1]) for c in self._types if " " in canonical_key(c))
-        return strip_article(norm) in surnames
+        return strip_article(norm) in self._surnames
 
     def _other_bearer(self, tokens: Sequence[str], match: AliasMatch) -> bool:
         """A known surname after a first name its actor does not have: "النائب فالح الخزعلي"
