@@ -296,6 +296,7 @@ def evaluate(
     actors: Optional[Path] = typer.Option(None, "--actors", help="Resolve speakers with this actor table instead of "
                                           "LABELS/actors.csv, e.g. the table before a batch was added, to measure "
                                           "speakers the table has never seen."),
+    by_batch: bool = typer.Option(False, "--by-batch", help="Also one row per batch of labels/corpus."),
     track: bool = typer.Option(True, "--track/--no-track", help="Log the evaluation as an MLflow run."),
     tracking_uri: Optional[str] = typer.Option(None, "--tracking-uri", envvar="MLFLOW_TRACKING_URI"),
 ) -> None:
@@ -308,11 +309,13 @@ def evaluate(
         raise StanceError("choose what to evaluate: --extraction")
     corpus = load_corpus(root)
     table = actors if actors is not None else root / "actors.csv"
-    results = evaluate_corpus(corpus, ActorIndex.from_csv(table, include_extras=False))
+    results = evaluate_corpus(corpus, ActorIndex.from_csv(table, include_extras=False), by_batch=by_batch)
     typer.echo(f"rules written on: {', '.join(RULE_DEV_BATCHES)}; every other batch is held out")
     typer.echo(f"{'subset':10s} {'P':>6s} {'R':>6s} {'F1':>6s} {'actor':>6s} {'gold':>5s} {'pred':>5s}")
-    for name, result in results.items():
+    for k, (name, result) in enumerate(results.items()):
         m = result.metrics
+        if by_batch and k == sum(1 for n in ("rules_dev", "held_out", "all") if n in results):
+            typer.echo("by batch:")
         typer.echo(f"{name:10s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['actor_accuracy']:6.3f} "
                    f"{int(m['n_gold']):5d} {int(m['n_pred']):5d}")
     if errors is not None:

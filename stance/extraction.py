@@ -275,14 +275,19 @@ RULE_DEV_BATCHES = ("seeds", "retold_a", "retold_b", "retold_c", "retold_d", "re
                     "retold_h", "retold_i", "retold_j", "retold_k", "retold_l", "retold_m")
 
 
-def evaluate_corpus(corpus, actors: ActorIndex) -> dict[str, ExtractionResult]:
+def evaluate_corpus(corpus, actors: ActorIndex, *, by_batch: bool = False) -> dict[str, ExtractionResult]:
     """Score the extractor on a loaded :class:`stance.labels.Corpus`: ``rules_dev``, ``held_out`` and ``all``.
 
-    Every statement of each annotated article is gold, so recall is measurable.
+    Every statement of each annotated article is gold, so recall is measurable. With
+    ``by_batch``, one more result per batch follows, named after the batch.
     """
     articles = corpus.articles
     dev = articles.loc[articles["batch"].isin(RULE_DEV_BATCHES), "article_id"].tolist()
     held = articles.loc[~articles["batch"].isin(RULE_DEV_BATCHES), "article_id"].tolist()
     subsets = {name: ids for name, ids in (("rules_dev", dev), ("held_out", held)) if ids}
     subsets["all"] = dev + held
+    if by_batch:
+        for batch in sorted(articles["batch"].unique()):
+            if batch not in subsets:
+                subsets[batch] = articles.loc[articles["batch"] == batch, "article_id"].tolist()
     return evaluate_by_subset(corpus.texts, corpus.statements, actors, subsets)

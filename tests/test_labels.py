@@ -151,3 +151,13 @@ def test_evaluate_extraction_with_another_actor_table(corpus, tmp_path):
     missing = CliRunner().invoke(app, ["evaluate", "--extraction", "--labels", str(root), "--no-track",
                                        "--actors", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 1 and "nope.csv" in missing.stderr
+
+
+def test_evaluate_extraction_by_batch(corpus):
+    root = corpus(_statement("t_01-s01", S1), _statement("t_01-s02", S2, actor="الوزير"))
+    result = CliRunner().invoke(app, ["evaluate", "--extraction", "--labels", str(root), "--no-track", "--by-batch"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "by batch:" in lines
+    batch_row = lines[lines.index("by batch:") + 1].split()
+    assert batch_row[0] == "b" and batch_row[-2] == "2"  # the fixture's one batch, both gold statements
