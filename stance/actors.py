@@ -879,6 +879,8 @@ class ActorIndex:
         before = norms[:k]
         if not any(_is_title(t, lex) or t in lex.ranks or t.lstrip("وف").startswith("ال") for t in before):
             return None
+        if _DIACRITICS.sub("", words[k - 1]) in _NOT_NAME_WORDS:
+            return None  # "المصدر الذي فضّل عدم الكشف": a clause, not a name
         return " ".join(words[k:])
 
     def _name_word(self, raw: str, norm: str, lex: Lexicon, last: bool, previous: str) -> bool:

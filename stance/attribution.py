@@ -793,6 +793,8 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     )  # a rank before the name ("اللواء بات رايدر") does not make it a title's complement
     if proper or not (is_title or match is None):
         return canonical, actor_type
+    if is_title and actors.personal_name(written) is not None:
+        return canonical, actor_type  # a title with a name ("رئيس لجنة الأمن والدفاع النيابية محمد رضا") refers to no one earlier
     if match is None and canonical in actors and len(tokens) >= 2:
         return canonical, actor_type  # an anonymous source with its affiliation
     if not is_title and (len(tokens) > 2 or canonical in actors):

@@ -486,3 +486,16 @@ def test_a_shared_surname_speaks_and_ends_the_subject():
             "وشكر بارزاني الحكومة الأمريكية على دعمها. وأشاد بارزاني بدور التحالف في الحرب على داعش.")
     rows = [(s.actor, s.actor_canonical) for s in find_statements(text, index)]
     assert rows[-2:] == [("بارزاني", "مسرور بارزاني"), ("بارزاني", "مسرور بارزاني")]
+
+
+def test_a_title_with_a_name_does_not_refer_back():
+    index = ActorIndex.from_records([
+        {"canonical": "مصطفى الكاظمي", "type": "iraqi_government", "aliases": ["رئيس الوزراء العراقي", "الكاظمي"]},
+        {"canonical": "لجنة الأمن والدفاع النيابية", "type": "iraqi_parliament", "aliases": ["لجنة الأمن والدفاع النيابية"]},
+        {"canonical": "قائد عسكري عراقي", "type": "iraqi_government", "aliases": ["مصدر عسكري"]},
+    ])
+    text = ("وقال رئيس الوزراء العراقي إن الحوار مستمر. "
+            "وقال رئيس لجنة الأمن والدفاع النيابية محمد رضا إن القوات باقية. "
+            "وقال مصدر عسكري إن الانسحاب بدأ. وأضاف المصدر الذي فضّل عدم الكشف عن اسمه أن الجدول قائم.")
+    assert [s.actor_canonical for s in find_statements(text, index)] == [
+        "مصطفى الكاظمي", "لجنة الأمن والدفاع النيابية", "قائد عسكري عراقي", "قائد عسكري عراقي"]
