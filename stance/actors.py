@@ -883,6 +883,11 @@ class ActorIndex:
             return None  # "المصدر الذي فضّل عدم الكشف": a clause, not a name
         return " ".join(words[k:])
 
+    def is_name_word(self, raw: str) -> bool:
+        """Whether a written word can open or continue a personal name (no article, no lexicon word)."""
+        norm = tokenize_names(raw)
+        return len(norm) == 1 and not norm[0].startswith("ال") and self._name_word(raw, norm[0], load_lexicon(), False, "")
+
     def _name_word(self, raw: str, norm: str, lex: Lexicon, last: bool, previous: str) -> bool:
         """Whether a word can be part of a personal name (see :meth:`personal_name`)."""
         bare_raw = _DIACRITICS.sub("", raw)

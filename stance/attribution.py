@@ -703,6 +703,26 @@ class _Article:
     documents: list[_Document]
     lines: list[Span]
     names: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # (canonical, written) -> name keys
+    body: list[_Token] = field(default_factory=list)  # the body tokens, punctuation included
+
+    def full_name(self, surname: str, before: int, actors: ActorIndex) -> str | None:
+        """The latest "first-name surname" the body wrote before ``before`` for a bare surname.
+
+        ``وقال شابيرو`` after ``التقى ... دانيال شابيرو``: the person the table lacks is named
+        by the full name the article gave. One or two name words before the surname, with no
+        punctuation between.
+        """
+        body = self.body
+        for k in range(len(body) - 1, 0, -1):
+            tok = body[k]
+            if tok.start >= before or tok.is_punct or tok.norm != surname:
+                continue
+            j = k
+            while j > 0 and k - j < 2 and not body[j - 1].is_punct and actors.is_name_word(body[j - 1].raw):
+                j -= 1
+            if j < k:
+                return " ".join(t.raw for t in body[j:k + 1])
+        return None
 
     def issuer(self, before: int) -> tuple[str, str] | None:
         """The issuer of the last document named before ``before`` (a character offset)."""
@@ -1045,7 +1065,7 @@ def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
             body = [t for s, e in lines for t in index.span(s, e)]
             words = [t for t in body if not t.is_punct]
             mentions = _mentions(words, actors, lex)
-            article = _Article(statements, mentions, _documents(body, mentions, actors, lex), lines)
+            article = _Article(statements, mentions, _documents(body, mentions, actors, lex), lines, body=body)
         cue = text[toks[speaker.cue].start : toks[speaker.cue].end]
         # The addressee after "وطالب"/"ودعا" leaves the speaker of the sentence before,
         # when that sentence is in the same paragraph.
@@ -1061,6 +1081,10 @@ def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
                 written = "ال" + written[2:] if written.startswith("لل") else written[1:]  # "وسبق للكعبي أن"
             where = toks[speaker.start].start
             canonical, actor_type = _resolve(written, where, actors, lex, article)
+            bare = tokenize_names(written)
+            if len(bare) == 1 and canonical not in actors and canonical_key(canonical) == bare[0] and not bare[0].startswith("ال"):
+                # "وقال شابيرو": a surname the table lacks, named in full earlier in the article
+                canonical = article.full_name(bare[0], where, actors) or canonical
         statement = Statement(start, end, text[start:end], written, canonical, actor_type, cue)
         statements.append(statement)
         if speaker.start >= 0:

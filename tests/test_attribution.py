@@ -499,3 +499,9 @@ def test_a_title_with_a_name_does_not_refer_back():
             "وقال مصدر عسكري إن الانسحاب بدأ. وأضاف المصدر الذي فضّل عدم الكشف عن اسمه أن الجدول قائم.")
     assert [s.actor_canonical for s in find_statements(text, index)] == [
         "مصطفى الكاظمي", "لجنة الأمن والدفاع النيابية", "قائد عسكري عراقي", "قائد عسكري عراقي"]
+
+
+def test_a_bare_surname_takes_the_full_name_the_article_gave():
+    index = ActorIndex.from_records([{"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["الحكومة"]}])
+    text = "والتقى رئيس الحكومة وفداً ضم دانيال شابيرو. وقال شابيرو إن الدعم مستمر."
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["دانيال شابيرو"]
