@@ -757,6 +757,9 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     office = _office_holder(tokens, where, actors, lex, article)
     if office is not None:
         return office
+    earlier = _earlier_unknown_with_title(tokens, actors, lex, article)
+    if earlier is not None:
+        return earlier
     canonical, actor_type = actors.resolve(written)
     body = _anonymous_of_body(tokens, actors, lex)
     if body is not None:
@@ -984,6 +987,22 @@ def _office_holder(tokens: Sequence[str], where: int, actors: ActorIndex, lex: L
     canonical, actor_type = _resolve(owner, where, actors, lex, article)
     if canonical in actors and _is_person(canonical, actors, lex, ()):
         return canonical, actor_type
+    return None
+
+
+def _earlier_unknown_with_title(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon, article: _Article) -> tuple[str, str] | None:
+    """A person's title alone ("وأضاف المحلل", "ولفت النائب") for a person the table lacks
+    whom the article quoted before with that title and a name (``المحلل السياسي إبراهيم
+    السراج``): that person, not the collective alias the title word also is."""
+    if len(tokens) > 2 or not token_variants(tokens[0]) & lex.person_titles or not tokens[0].lstrip("وف").startswith("ال"):
+        return None
+    keys = _title_keys(tokens[0], lex)
+    for statement in reversed(article.statements):
+        if statement.actor_canonical in actors:
+            continue
+        written = tokenize_names(statement.actor)
+        if len(written) > len(tokens) and keys & _title_keys(written[0], lex) and canonical_key(statement.actor_canonical) != canonical_key(statement.actor):
+            return statement.actor_canonical, statement.actor_type
     return None
 
 

@@ -505,3 +505,10 @@ def test_a_bare_surname_takes_the_full_name_the_article_gave():
     index = ActorIndex.from_records([{"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["الحكومة"]}])
     text = "والتقى رئيس الحكومة وفداً ضم دانيال شابيرو. وقال شابيرو إن الدعم مستمر."
     assert [s.actor_canonical for s in find_statements(text, index)] == ["دانيال شابيرو"]
+
+
+def test_a_title_alone_refers_back_to_an_unknown_person_quoted_with_it():
+    index = ActorIndex.from_records([{"canonical": "محللون", "type": "analyst", "aliases": ["المحلل", "محلل سياسي"]}])
+    text = ("وقال النائب يوسف الكلابي إن القرار ملزم. ولفت النائب إلى أن البرلمان صوت. "
+            "وقال المحلل السياسي العراقي إبراهيم السراج إن الانسحاب شكلي. وأضاف المحلل أن الفصائل تراقب.")
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["يوسف الكلابي", "يوسف الكلابي", "إبراهيم السراج", "إبراهيم السراج"]
