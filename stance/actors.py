@@ -78,6 +78,7 @@ _NOT_NAME_WORDS = frozenset({"إلى", "الى", "على", "عن", "في", "من
                              "هذا", "هذه", "تلك", "الذي", "التي", "الذين", "أمس", "اليوم", "أيضا", "أيضاً", "سابق", "سابقا",
                              "سابقاً", "حاليا", "حالياً"})
 _DIACRITICS = re.compile("[\u064B-\u065F\u0670\u0640]")
+_PLACE_PREPOSITIONS = frozenset({"في", "من", "إلى", "الى"})
 
 
 # Plural anonymous heads that stay anonymous groups with the article ("المسؤولين الأمريكيين").
@@ -879,7 +880,10 @@ class ActorIndex:
         before = norms[:k]
         if not any(_is_title(t, lex) or t in lex.ranks or t.lstrip("وف").startswith("ال") for t in before):
             return None
-        if _DIACRITICS.sub("", words[k - 1]) in _NOT_NAME_WORDS:
+        previous = _DIACRITICS.sub("", words[k - 1])
+        if previous in _PLACE_PREPOSITIONS and len(words) - k >= 3:
+            k += 1  # "المحلل في دبي نورمان ريكلفس": the word after في is the place
+        elif previous in _NOT_NAME_WORDS:
             return None  # "المصدر الذي فضّل عدم الكشف": a clause, not a name
         return " ".join(words[k:])
 

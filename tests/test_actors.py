@@ -350,3 +350,9 @@ def test_a_name_after_a_collective_or_title_alias_is_the_speaker():
     assert table.resolve("المحلل السياسي") == ("محللون", "analyst")
     # words that are no name after the alias leave it alone
     assert table.resolve("المحلل السياسي أي صلة لبلاده")[0] != "صلة لبلاده"
+
+
+def test_a_place_before_a_name_is_not_part_of_it():
+    table = ActorIndex.from_records([{"canonical": "محللون", "type": "analyst", "aliases": ["محلل سياسي"]}])
+    assert table.resolve("المحلل في دبي نورمان ريكلفس") == ("نورمان ريكلفس", "analyst")
+    assert table.resolve("وزير شؤون البيشمركة في حكومة إقليم كوردستان شورش إسماعيل") == ("شورش إسماعيل", "kurdistan_region")
