@@ -286,6 +286,8 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             break  # "وأبدت الحكومة الإيرانية ارتياحها": the object, with its pronoun
         if j > i and _is_possessed_object(toks, j, lex, actors):
             break  # "وأبدى رئيس الإقليم قلقه من ...", "ونفى المتحدث علمه"
+        if j > i and _is_construct_object(toks, j, lex, actors):
+            break  # "وأكد المسؤول الأمريكي رغبة بلاده في ..."
         if j > i and _complement_after_name(toks, i, j, lex, actors):
             break  # "وأشاد بارزاني بدور الجيش": the complement after a complete name
         j += 1
@@ -327,6 +329,20 @@ def _is_possessed_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: A
     if nxt is None or nxt.is_punct:
         return True
     return nxt.norm in _AFTER_OBJECT or nxt.norm.startswith(("ال", "بال", "لل", "وال", "فال")) or (nxt.norm[0] in "بل" and len(nxt.norm) >= 4)
+
+
+def _is_construct_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: ActorIndex | None) -> bool:
+    """An indefinite noun after a definite word, in construct with a noun carrying ـه
+    (``رغبة بلاده``, ``دعم حكومته``): the verb's object, not a name."""
+    if j + 1 >= len(toks) or toks[j].is_punct or toks[j + 1].is_punct:
+        return False
+    tok, nxt = toks[j], toks[j + 1]
+    if tok.norm.startswith(("ال", "لل")) or not toks[j - 1].norm.lstrip("وف").startswith(("ال", "لل")):
+        return False
+    following = _DIACRITIC.sub("", nxt.raw)
+    if len(nxt.norm) < 4 or not following.endswith("ه") or following.endswith("الله") or nxt.norm.startswith("باسم"):
+        return False
+    return not (_is_actor_word(tok.norm, lex) or (actors is not None and actors.starts_alias(tok.norm)) or tok.norm in lex.ranks)
 
 
 def _complement_after_name(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, actors: ActorIndex | None) -> bool:

@@ -512,3 +512,14 @@ def test_a_title_alone_refers_back_to_an_unknown_person_quoted_with_it():
     text = ("وقال النائب يوسف الكلابي إن القرار ملزم. ولفت النائب إلى أن البرلمان صوت. "
             "وقال المحلل السياسي العراقي إبراهيم السراج إن الانسحاب شكلي. وأضاف المحلل أن الفصائل تراقب.")
     assert [s.actor_canonical for s in find_statements(text, index)] == ["يوسف الكلابي", "يوسف الكلابي", "إبراهيم السراج", "إبراهيم السراج"]
+
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("وأكد المسؤول الأمريكي رغبة بلاده في توسيع التعاون.", "المسؤول الأمريكي"),
+        ("وقال المتحدث الأمريكي جون كيربي إن القوات باقية.", "المتحدث الأمريكي جون كيربي"),
+    ],
+)
+def test_a_noun_in_construct_with_a_pronoun_is_the_object(text: str, written: str):
+    assert _one(text).actor == written
