@@ -82,7 +82,7 @@ _PLACE_PREPOSITIONS = frozenset({"في", "من", "إلى", "الى"})
 
 
 # Plural anonymous heads that stay anonymous groups with the article ("المسؤولين الأمريكيين").
-_PLURAL_SOURCES = frozenset({"مسؤولين", "مسؤولون", "مصادر"})
+_PLURAL_SOURCES = frozenset(canonical_key(w) for w in ("مسؤولين", "مسؤولون", "مصادر"))  # folded, as tokens are
 
 
 @functools.lru_cache(maxsize=1 << 12)  # pure; unknown speakers recur across articles
@@ -248,7 +248,8 @@ def nationality(token: str) -> str | None:
     words = _nationality_words()
     for form in token_variants(token):
         bare = strip_article(form)
-        for candidate in (bare, bare[:-1] if bare.endswith("ه") else None):
+        plural = bare[:-2] if bare.endswith(("يين", "يون")) else None  # "العراقيين" -> "عراقي"
+        for candidate in (bare, bare[:-1] if bare.endswith("ه") else None, plural):
             if candidate and candidate in words:
                 return words[candidate]
     return None

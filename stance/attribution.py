@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 
-from stance.actors import ActorIndex, AliasMatch, guess_actor_type
+from stance.actors import ActorIndex, AliasMatch, _anonymous_rules, guess_actor_type
 from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
 from stance.text import body_lines, match_key, split_sentences
 
@@ -776,6 +776,15 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     earlier = _earlier_unknown_with_title(tokens, actors, lex, article)
     if earlier is not None:
         return earlier
+    if len(tokens) >= 2 and tokens[0].lstrip("و") in ("احد", "احدي") and token_variants(tokens[1]) & lex.anonymous_heads:
+        # "وقال أحد المسؤولين": one of the group the article quoted before, if it names none
+        group = _resolve(" ".join(tokens[1:]), where, actors, lex, article)
+        if group[0] in actors:
+            return group
+        groups = {rule["canonical"] for rule, _ in _anonymous_rules()}
+        latest = next((s for s in reversed(history) if s.actor_canonical in groups), None)
+        if latest is not None:
+            return latest.actor_canonical, latest.actor_type
     canonical, actor_type = actors.resolve(written)
     body = _anonymous_of_body(tokens, actors, lex)
     if body is not None:

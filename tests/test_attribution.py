@@ -523,3 +523,13 @@ def test_a_title_alone_refers_back_to_an_unknown_person_quoted_with_it():
 )
 def test_a_noun_in_construct_with_a_pronoun_is_the_object(text: str, written: str):
     assert _one(text).actor == written
+
+
+def test_one_of_the_officials_is_the_group():
+    index = ActorIndex.from_records([
+        {"canonical": "مسؤولون أمريكيون", "type": "us_government", "aliases": []},
+        {"canonical": "مصادر حكومية عراقية", "type": "iraqi_government", "aliases": []},
+    ])
+    text = ("وقال مسؤولون أمريكيون إن القوات ستبقى. وقال أحد المسؤولين إن القرار نهائي. "
+            "وقال أحد المسؤولين العراقيين إن الموقف ثابت.")
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["مسؤولون أمريكيون", "مسؤولون أمريكيون", "مصادر حكومية عراقية"]
