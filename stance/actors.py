@@ -255,6 +255,28 @@ def nationality(token: str) -> str | None:
     return None
 
 
+# Nouns of outlets and research bodies that are named by a quoted name after them.
+OUTLET_NOUNS = frozenset(canonical_key(w) for w in ("صحيفة", "مجلة", "موقع", "قناة", "وكالة", "معهد", "مركز", "شبكة", "إذاعة"))
+_QUOTED = re.compile(r"[«“\"]([^»”\"]{2,40})[»”\"]")
+
+
+def outlet_name(written: str) -> str | None:
+    """``صحيفة «إيسترن هيرالد» الدولية`` -> ``صحيفة إيسترن هيرالد``: an outlet noun and the quoted
+    name after it, without the adjectives; None when ``written`` is not one."""
+    words = written.split()
+    if not words or strip_article(canonical_key(words[0])) not in OUTLET_NOUNS:
+        return None
+    quoted = _QUOTED.search(written)
+    if quoted is None or written[: quoted.start()].strip() != words[0]:
+        return None
+    return f"{strip_article_written(words[0])} {quoted.group(1).strip()}"
+
+
+def strip_article_written(word: str) -> str:
+    """A written word without the article (``المجلة`` -> ``مجلة``), as written otherwise."""
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
 @dataclass(frozen=True)
 class AliasMatch:
     """One alias found in a token sequence.
@@ -686,7 +708,7 @@ class ActorIndex:
         if match is not None:
             return match.canonical, self._types[match.canonical]
         cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
-        return self.personal_name(cleaned) or cleaned, guess_actor_type(cleaned)
+        return self.personal_name(cleaned) or outlet_name(written) or cleaned, guess_actor_type(cleaned)
 
     def _named_after_title(self, written: str, tokens: Sequence[str], match: AliasMatch) -> tuple[str, str] | None:
         """The person named after a title or collective alias, when the chain of aliases broke.

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 
-from stance.actors import ActorIndex, AliasMatch, _anonymous_rules, guess_actor_type
+from stance.actors import OUTLET_NOUNS, ActorIndex, AliasMatch, _anonymous_rules, guess_actor_type
 from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
 from stance.text import body_lines, match_key, split_sentences
 
@@ -267,7 +267,8 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             close = next((k for k in range(j + 1, min(j + 6, len(toks))) if toks[k].norm in "»”\""), None)
             # A quoted accusative ("رفضاً قاطعاً") is the verb's object, never a name.
             accusative = close is not None and any(t.raw.endswith(("ً", "اً")) for t in toks[j + 1 : close])
-            if close is None or accusative or not (j + 1 < close and (actors_start(toks[j + 1].norm) or (j > i and _is_actor_word(toks[j - 1].norm, lex)))):
+            named = j > i and (_is_actor_word(toks[j - 1].norm, lex) or strip_article(toks[j - 1].norm) in OUTLET_NOUNS)  # مجلة «فوربس»
+            if close is None or accusative or not (j + 1 < close and (actors_start(toks[j + 1].norm) or named)):
                 break
             j = close + 1
             continue
@@ -435,6 +436,8 @@ def _mentions_actor(toks: Sequence[_Token], span: tuple[int, int], actors: Actor
         return True  # "وكتب العسكري": resolved from the article's earlier mentions
     if len(words) == 1 and actors.is_surname(words[0]):
         return True  # "وأشاد بارزاني": a surname several known people bear, decided by the article
+    if len(words) >= 2 and strip_article(words[0]) in OUTLET_NOUNS and any(t.norm in "«“\"" for t in toks[start:end]):
+        return True  # "وكتبت مجلة «فوربس»": an outlet named by a quoted name
     return bool(actors.find_aliases(words))
 
 
@@ -1019,6 +1022,14 @@ def _earlier_unknown_with_title(tokens: Sequence[str], actors: ActorIndex, lex: 
     """A person's title alone ("وأضاف المحلل", "ولفت النائب") for a person the table lacks
     whom the article quoted before with that title and a name (``المحلل السياسي إبراهيم
     السراج``): that person, not the collective alias the title word also is."""
+    if len(tokens) == 1 and strip_article(tokens[0].lstrip("وف")) in OUTLET_NOUNS and tokens[0].lstrip("وف").startswith("ال"):
+        # "وأضافت الصحيفة": the outlet the article quoted before
+        noun = strip_article(tokens[0].lstrip("وف"))
+        for statement in reversed(article.statements):
+            written = tokenize_names(statement.actor)
+            if written and strip_article(written[0]) == noun:
+                return statement.actor_canonical, statement.actor_type
+        return None
     if len(tokens) > 2 or not token_variants(tokens[0]) & lex.person_titles or not tokens[0].lstrip("وف").startswith("ال"):
         return None
     keys = _title_keys(tokens[0], lex)

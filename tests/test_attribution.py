@@ -533,3 +533,12 @@ def test_one_of_the_officials_is_the_group():
     text = ("وقال مسؤولون أمريكيون إن القوات ستبقى. وقال أحد المسؤولين إن القرار نهائي. "
             "وقال أحد المسؤولين العراقيين إن الموقف ثابت.")
     assert [s.actor_canonical for s in find_statements(text, index)] == ["مسؤولون أمريكيون", "مسؤولون أمريكيون", "مصادر حكومية عراقية"]
+
+
+def test_an_outlet_named_by_a_quoted_name_and_referred_to_again():
+    index = ActorIndex.from_records([{"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["الحكومة"]}])
+    text = ("وذكرت صحيفة «إيسترن هيرالد» الدولية أن القوات ستنسحب. وأضافت الصحيفة أن الجدول قائم. "
+            "وكتبت مجلة «فوربس» الأمريكية أن الانسحاب خطر.")
+    rows = [(s.actor_canonical, s.actor_type) for s in find_statements(text, index)]
+    assert [r[0] for r in rows] == ["صحيفة إيسترن هيرالد", "صحيفة إيسترن هيرالد", "مجلة فوربس"]
+    assert rows[2][1] != "us_government"  # an American magazine is not the US government
