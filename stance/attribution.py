@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 
-from stance.actors import OUTLET_NOUNS, ActorIndex, AliasMatch, _anonymous_rules, guess_actor_type
+from stance.actors import OUTLET_NOUNS, ActorIndex, AliasMatch, _anonymous_rules, guess_actor_type, nationality
 from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
 from stance.text import body_lines, match_key, split_sentences
 
@@ -867,6 +867,15 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
         # ("متحدث باسم وزارة الخارجية" then "وأضاف المتحدث") stays a candidate either way.
         person = {c: _is_person(c, actors, lex, history) for c in {p[1] for p in positioned}}
         positioned = [p for p in positioned if person[p[1]] != body or (not body and bool(keys[0] & p[3]))]
+    stated = nationality(tokens[1]) if len(tokens) > 1 else None  # the adjective right after the title
+    if is_title and stated is not None:
+        # "وقال الوزير البريطاني": only an earlier actor of that nationality
+        written_of = {s.actor_canonical: s.actor for s in history}
+        def nationalities(canonical: str) -> frozenset[str]:
+            if canonical in actors:
+                return actors.nationalities_of(canonical)
+            return frozenset(n for t in tokenize_names(written_of.get(canonical, canonical)) if (n := nationality(t)) is not None)
+        positioned = [p for p in positioned if not nationalities(p[1]) or stated in nationalities(p[1])]
     if not positioned:
         return _same_side_person(tokens, canonical, actor_type, history, actors, lex, is_title and not body)
     if is_title:

@@ -542,3 +542,10 @@ def test_an_outlet_named_by_a_quoted_name_and_referred_to_again():
     rows = [(s.actor_canonical, s.actor_type) for s in find_statements(text, index)]
     assert [r[0] for r in rows] == ["صحيفة إيسترن هيرالد", "صحيفة إيسترن هيرالد", "مجلة فوربس"]
     assert rows[2][1] != "us_government"  # an American magazine is not the US government
+
+
+def test_a_title_with_a_nationality_refers_back_to_that_nationality():
+    index = ActorIndex.from_records([{"canonical": "فؤاد حسين", "type": "iraqi_government", "aliases": ["وزير الخارجية العراقي"]}])
+    text = ("وقال وزير الخارجية العراقي فؤاد حسين إن الشراكة مستمرة. وقال وزير الدولة البريطاني هاميش فالكونر إن بلاده ملتزمة. "
+            "وأضاف الوزير العراقي أن الحوار مستمر. وأضاف الوزير البريطاني أن القوات ستبقى.")
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["فؤاد حسين", "هاميش فالكونر", "فؤاد حسين", "هاميش فالكونر"]
