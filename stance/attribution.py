@@ -1042,10 +1042,14 @@ def _earlier_unknown_with_title(tokens: Sequence[str], actors: ActorIndex, lex: 
     if len(tokens) > 2 or not token_variants(tokens[0]) & lex.person_titles or not tokens[0].lstrip("وف").startswith("ال"):
         return None
     keys = _title_keys(tokens[0], lex)
+    stated = nationality(tokens[1]) if len(tokens) > 1 else None
     for statement in reversed(article.statements):
         if statement.actor_canonical in actors:
             continue
         written = tokenize_names(statement.actor)
+        own = {n for t in written if (n := nationality(t)) is not None}
+        if stated is not None and own and stated not in own:
+            continue  # "الوزير العراقي" is not the British minister quoted last
         if len(written) > len(tokens) and keys & _title_keys(written[0], lex) and canonical_key(statement.actor_canonical) != canonical_key(statement.actor):
             return statement.actor_canonical, statement.actor_type
     return None
