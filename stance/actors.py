@@ -933,6 +933,7 @@ class ActorIndex:
             return not (token_variants(norm) & lex.not_names or token_variants(bare) & lex.not_names
                         or (self.starts_alias(norm) and not self.is_surname(norm)) or guess_actor_type(norm) != "other")
         return (len(norm) >= 3 and norm.isalpha() and not norm.endswith(("ها", "هم", "هما"))
+                and norm not in lex.verbs and norm not in lex.participles  # "وجدّد شابيرو": a cue verb
                 and not token_variants(norm) & lex.not_names and nationality(norm) is None and guess_actor_type(norm) == "other")
 
     def _anonymous(self, tokens: Sequence[str]) -> str | None:

@@ -549,3 +549,10 @@ def test_a_title_with_a_nationality_refers_back_to_that_nationality():
     text = ("وقال وزير الخارجية العراقي فؤاد حسين إن الشراكة مستمرة. وقال وزير الدولة البريطاني هاميش فالكونر إن بلاده ملتزمة. "
             "وأضاف الوزير العراقي أن الحوار مستمر. وأضاف الوزير البريطاني أن القوات ستبقى.")
     assert [s.actor_canonical for s in find_statements(text, index)] == ["فؤاد حسين", "هاميش فالكونر", "فؤاد حسين", "هاميش فالكونر"]
+
+
+def test_a_cue_verb_is_no_first_name():
+    index = ActorIndex.from_records([{"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["الحكومة"]}])
+    assert index.is_name_word("دانيال") and not index.is_name_word("وجدّد") and not index.is_name_word("وقال")
+    text = "والتقى رئيس الحكومة دانيال شابيرو. وقال المبعوث إن الدعم مستمر. وأكد وجدّد شابيرو أن الدعم مستمر."
+    assert all(s.actor_canonical != "وجدّد شابيرو" for s in find_statements(text, index))
