@@ -17,6 +17,7 @@ from typing import Iterable, Mapping, Sequence
 
 from stance.errors import SchemaError
 from stance.lexicon import Lexicon, canonical_key, cue_data, load_lexicon, places, strip_article, token_matches, token_variants, tokenize_names
+from stance.text import strip_diacritics
 
 __all__ = [
     "ACTOR_TYPES",
@@ -77,7 +78,6 @@ _NOT_NAME_WORDS = frozenset({"إلى", "الى", "على", "عن", "في", "من
                              "قبل", "خلال", "عند", "لدى", "مع", "ضد", "بين", "حول", "منذ", "وفق", "نحو", "لقد", "قد", "ذلك",
                              "هذا", "هذه", "تلك", "الذي", "التي", "الذين", "أمس", "اليوم", "أيضا", "أيضاً", "سابق", "سابقا",
                              "سابقاً", "حاليا", "حالياً"})
-_DIACRITICS = re.compile("[\u064B-\u065F\u0670\u0640]")
 _PLACE_PREPOSITIONS = frozenset({"في", "من", "إلى", "الى"})
 
 
@@ -237,6 +237,12 @@ def _anonymous_rules() -> tuple[tuple[Mapping, frozenset[str]], ...]:
         words = tokenize_names(rule["canonical"]) + [t for w in rule["words"] for t in tokenize_names(w)]
         rules.append((rule, frozenset(n for t in words if (n := nationality(t)) is not None)))
     return tuple(rules)
+
+
+@functools.cache
+def anonymous_groups() -> frozenset[str]:
+    """The collective actors anonymous sources go to (``anonymous_rules`` in cues.yaml)."""
+    return frozenset(rule["canonical"] for rule, _ in _anonymous_rules())
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -720,7 +726,7 @@ class ActorIndex:
         type. Bodies and parties before a name (``النائب عن تحالف الفتح …``) are left alone.
         """
         lex = load_lexicon()
-        collective = match.canonical in {rule["canonical"] for rule, _ in _anonymous_rules()}
+        collective = match.canonical in anonymous_groups()
         if not (collective or (_is_title(tokens[match.start], lex) and match.start == 0)):
             return None
         cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
@@ -897,13 +903,13 @@ class ActorIndex:
             k = j
         while k < len(words) and norms[k].startswith("ال"):
             k += 1
-        last = _DIACRITICS.sub("", words[-1])
+        last = strip_diacritics(words[-1])
         if k == 0 or len(words) - k < 2 or last.endswith("ة") or (last.endswith("ه") and not last.endswith("الله")):
             return None  # a name ends in a surname, not an adjective in ة or a noun with ـه
         before = norms[:k]
         if not any(_is_title(t, lex) or t in lex.ranks or t.lstrip("وف").startswith("ال") for t in before):
             return None
-        previous = _DIACRITICS.sub("", words[k - 1])
+        previous = strip_diacritics(words[k - 1])
         if previous in _PLACE_PREPOSITIONS and len(words) - k >= 3:
             k += 1  # "المحلل في دبي نورمان ريكلفس": the word after في is the place
         elif previous in _NOT_NAME_WORDS:
@@ -917,7 +923,7 @@ class ActorIndex:
 
     def _name_word(self, raw: str, norm: str, lex: Lexicon, last: bool, previous: str) -> bool:
         """Whether a word can be part of a personal name (see :meth:`personal_name`)."""
-        bare_raw = _DIACRITICS.sub("", raw)
+        bare_raw = strip_diacritics(raw)
         if bare_raw in _NOT_NAME_WORDS:
             return False
         if bare_raw == "علي":

@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 
-from stance.actors import OUTLET_NOUNS, ActorIndex, AliasMatch, _anonymous_rules, guess_actor_type, nationality
+from stance.actors import OUTLET_NOUNS, ActorIndex, AliasMatch, anonymous_groups, guess_actor_type, nationality
 from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
-from stance.text import body_lines, match_key, split_sentences
+from stance.text import body_lines, match_key, split_sentences, strip_diacritics
 
 __all__ = ["Statement", "find_statements", "statement_units"]
 
@@ -298,7 +298,6 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
 
 
 _PRONOUN_SUFFIXES = ("ها", "هما", "هم")
-_DIACRITIC = re.compile("[\u064B-\u065F\u0670\u0640]")
 _KANA = frozenset({"كان", "وكان", "كانت", "وكانت"})
 
 
@@ -319,7 +318,7 @@ def _is_possessed_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: A
     Written ـه, not ـة (folded alike by match_key); names with الله are left alone.
     """
     tok = toks[j]
-    raw = _DIACRITIC.sub("", tok.raw)
+    raw = strip_diacritics(tok.raw)
     if len(tok.norm) < 4 or not raw.endswith("ه") or raw.endswith("الله") or tok.norm.startswith(("ال", "لل", "باسم")):
         return False  # "المتحدث باسمه": the spokesperson idiom, not an object
     if not toks[j - 1].norm.lstrip("وف").startswith(("ال", "لل")):
@@ -340,7 +339,7 @@ def _is_construct_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: A
     tok, nxt = toks[j], toks[j + 1]
     if tok.norm.startswith(("ال", "لل")) or not toks[j - 1].norm.lstrip("وف").startswith(("ال", "لل")):
         return False
-    following = _DIACRITIC.sub("", nxt.raw)
+    following = strip_diacritics(nxt.raw)
     if len(nxt.norm) < 4 or not following.endswith("ه") or following.endswith("الله") or nxt.norm.startswith("باسم"):
         return False
     return not (_is_actor_word(tok.norm, lex) or (actors is not None and actors.starts_alias(tok.norm)) or tok.norm in lex.ranks)
@@ -784,8 +783,7 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
         group = _resolve(" ".join(tokens[1:]), where, actors, lex, article)
         if group[0] in actors:
             return group
-        groups = {rule["canonical"] for rule, _ in _anonymous_rules()}
-        latest = next((s for s in reversed(history) if s.actor_canonical in groups), None)
+        latest = next((s for s in reversed(history) if s.actor_canonical in anonymous_groups()), None)
         if latest is not None:
             return latest.actor_canonical, latest.actor_type
     canonical, actor_type = actors.resolve(written)

@@ -43,6 +43,12 @@ _ENDS_WITH_PUNCT = re.compile(r"[.!?؟…][\s»”’\"')\]]*$")
 
 
 @functools.lru_cache(maxsize=1 << 17)  # pure; the same words come back thousands of times per batch
+def strip_diacritics(text: str) -> str:
+    """``text`` without Arabic diacritics and tatweel, letters otherwise as written (``علي`` stays
+    apart from ``على``, unlike :func:`match_key`)."""
+    return _DIACRITICS.sub("", text)
+
+
 def match_key(text: str) -> str:
     """Fold Arabic spelling variants for matching words (not for display, not for models).
 

@@ -23,8 +23,8 @@ ACTORS = ActorIndex.from_records(
 )
 
 
-def _one(text: str):
-    [statement] = find_statements(text, ACTORS)
+def _one(text: str, index: ActorIndex = ACTORS):
+    [statement] = find_statements(text, index)
     assert text[statement.start : statement.end] == statement.sentence
     return statement
 
@@ -443,14 +443,8 @@ def test_a_second_persons_title_and_name_after_a_name_is_the_object():
         {"canonical": "مصطفى الكاظمي", "type": "iraqi_government", "aliases": ["الكاظمي"]},
         {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["رئيس الوزراء العراقي"]},
     ])
-    statement = _one_with("أبلغ المرشد الإيراني علي خامنئي رئيس الوزراء العراقي مصطفى الكاظمي أن طهران تنتظر قرار البرلمان.", index)
+    statement = _one("أبلغ المرشد الإيراني علي خامنئي رئيس الوزراء العراقي مصطفى الكاظمي أن طهران تنتظر قرار البرلمان.", index)
     assert (statement.actor, statement.actor_canonical) == ("المرشد الإيراني علي خامنئي", "علي خامنئي")
-
-
-def _one_with(text: str, index: ActorIndex):
-    statements = find_statements(text, index)
-    assert len(statements) == 1, statements
-    return statements[0]
 
 
 def test_its_spokesperson_speaks_for_the_body_or_is_named():
