@@ -246,8 +246,12 @@ def _is_actor_word(norm: str, lex: Lexicon) -> bool:
     return bool(token_variants(norm) & lex.titles_or_actor_nouns)
 
 
-def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: bool = False, actors: ActorIndex | None = None) -> tuple[int, int]:
-    """Token span of a speaker starting at ``i``: up to a stop word or the limit."""
+def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: bool = False, actors: ActorIndex | None = None,
+                before_verb: bool = False) -> tuple[int, int]:
+    """Token span of a speaker starting at ``i``: up to a stop word or the limit.
+
+    ``before_verb``: the span is a subject before its verb, where no object can follow it.
+    """
 
     def actors_start(norm: str) -> bool:
         return actors is not None and actors.starts_alias(norm)
@@ -283,6 +287,8 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             continue
         if _is_stop(tok, nxt, lex):
             break
+        if not before_verb and tok.norm in lex.object_nouns and not actors_start(tok.norm):
+            break  # "وأكد رئيس الوزراء أهمية ...": the object (but "عملية العزم الصلب" is a name)
         if j > i and _is_suffixed_noun(tok.norm, lex, actors):
             break  # "وأبدت الحكومة الإيرانية ارتياحها": the object, with its pronoun
         if j > i and _is_possessed_object(toks, j, lex, actors):
@@ -294,7 +300,7 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
         j += 1
     while j > i and toks[j - 1].is_punct:
         j -= 1
-    return i, _object_after_subject(toks, i, j, lex, actors)
+    return i, _object_after_subject(toks, i, j, lex, actors, before_verb=before_verb)
 
 
 _PRONOUN_SUFFIXES = ("ها", "هما", "هم")
@@ -362,7 +368,8 @@ def _is_verbal_noun(norm: str) -> bool:
     return len(norm) == 5 and ((norm[0] == "ت" and norm[3] == "ي") or (norm[0] == "ا" and norm[3] == "ا"))
 
 
-def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, actors: ActorIndex | None) -> int:
+def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, actors: ActorIndex | None, *,
+                          before_verb: bool = False) -> int:
     """End of a speaker span that opens with a complete alias followed by another noun phrase.
 
     In ``واتهمت الفصائل واشنطن`` or ``وأبلغت الولايات المتحدة بغداد`` the subject is the
@@ -374,6 +381,8 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
     idx = [k for k in range(i, j) if not toks[k].is_punct]
     words = [toks[k].norm for k in idx]
     cut = _second_person(words, actors, lex)
+    if cut is None and not before_verb:
+        cut = _actor_after_name(words, actors, lex)
     if cut is not None:
         return idx[cut]
     match = actors.best_match(words)
@@ -399,6 +408,32 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
         if other and all(m.canonical != match.canonical for m in other) and not token_variants(after) & lex.title_words:
             return idx[match.end]
     return j
+
+
+def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon) -> int | None:
+    """Where the object starts when a personal name is followed by another actor's alias.
+
+    ``أوصى رئيس حكومة تصريف الأعمال عادل عبد المهدي النواب``, ``طالب النائب محمد كريم
+    رئيس الوزراء``: a name of the table (no title or body word in it) ends the subject; a
+    definite or title alias of another actor right after it is the object.
+    """
+    if len(words) < 3:
+        return None
+    matches = actors.find_aliases(words)
+    for first in matches:
+        if first.end >= len(words) or any(token_variants(w) & lex.title_like or w in places() for w in words[first.start:first.end]):
+            continue
+        after = words[first.end]
+        if not (after.startswith("ال") or token_variants(after) & lex.title_words):
+            continue
+        if first.end - first.start < 2 or after in lex.ranks or not _is_person(first.canonical, actors, lex, ()):
+            continue  # a one-word alias ("معن") may be the first half of the name
+        # The second alias is a title or body ("رئيس الوزراء", "النواب") or two words or more,
+        # never one definite word, which may be the name's own surname ("... مهدي تقي الآمرلي").
+        if any(m.start == first.end and m.canonical != first.canonical
+               and (m.end - m.start >= 2 or token_variants(after) & lex.title_like) for m in matches):
+            return first.end
+    return None
 
 
 def _second_person(words: Sequence[str], actors: ActorIndex, lex: Lexicon) -> int | None:
@@ -500,7 +535,7 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
     for i in verb_positions:
         first = _skip_connectors(toks, 0, i, lex)
         if first < i and i - first <= _MAX_SPEAKER_TOKENS:
-            pre = _span_after(toks, first, lex, actors=actors)
+            pre = _span_after(toks, first, lex, actors=actors, before_verb=True)
             pre = (pre[0], min(pre[1], i))
             # The speaker must run up to the verb ("وكان الوزير قد قال"), and not be a
             # place after في ("وفي واشنطن، قال ...").
@@ -543,7 +578,7 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
     for i, norm in enumerate(norms):
         if norm in lex.participles:
             first = _skip_connectors(toks, 0, i, lex)
-            pre = _span_after(toks, first, lex, actors=actors)
+            pre = _span_after(toks, first, lex, actors=actors, before_verb=True)
             pre = (pre[0], min(pre[1], i))
             if _mentions_actor(toks, pre, actors, lex):
                 return _Speaker(*pre, cue=i, kind="participle")
@@ -1094,6 +1129,28 @@ def _note_document(statement: Statement, toks: Sequence[_Token], speaker: _Speak
             return
 
 
+_DASHES = ("-", "\u2013", "\u2014")  # - – —
+_DATELINE_TOKENS = 4
+
+
+def _dateline_end(text: str, toks: Sequence[_Token]) -> int:
+    """Tokens of a leading dateline (``بغداد –``, ``واشنطن (رويترز) -``) to skip: a place is no speaker.
+
+    A dash after at most four tokens (again after the first dash), with nothing but spaces
+    between the token before it and the dash.
+    """
+    start = 0
+    k = 0
+    while k < min(start + _DATELINE_TOKENS, len(toks) - 1):
+        gap = text[toks[k].end : toks[k + 1].start].strip()
+        if gap in _DASHES:
+            start = k + 1  # "المنامة – بغداد – أكدت": one dateline after another
+        elif gap:
+            break
+        k += 1
+    return start
+
+
 def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
     """Find every attributed statement in an article.
 
@@ -1124,6 +1181,7 @@ def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
     index = _TokenIndex(text)
     for start, end in statement_units(text):
         toks = index.span(start, end)
+        toks = toks[_dateline_end(text, toks):]
         speaker = _find_speaker(toks, actors, lex)
         if speaker is None:
             continue

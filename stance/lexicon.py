@@ -169,6 +169,7 @@ class Lexicon:
     relay_verbs: frozenset[str]
     document_intro: frozenset[str]
     subject_stops: frozenset[str]
+    object_nouns: frozenset[str]
     media_words: frozenset[str]
     addressee_prefixes: tuple[str, ...]
     connectors: frozenset[str]
@@ -216,7 +217,7 @@ class Lexicon:
     @functools.cached_property
     def not_names(self) -> frozenset[str]:
         """Lexicon words that are never a personal name, places included."""
-        return (self.title_words | self.actor_nouns | self.generic_words | self.subject_stops | self.ranks
+        return (self.title_words | self.actor_nouns | self.generic_words | self.subject_stops | self.object_nouns | self.ranks
                 | self.dependent_heads | self.connectors | self.media_words | self.document_words | places())
 
 
@@ -263,6 +264,7 @@ def load_lexicon() -> Lexicon:
         relay_verbs=_norm_set(raw["relay_verbs"]),
         document_intro=_norm_set(raw["document_intro"]),
         subject_stops=_norm_set(raw["subject_stops"]),
+        object_nouns=_norm_set(raw["object_nouns"]),
         media_words=_norm_set(raw["media_words"]),
         addressee_prefixes=tuple(canonical_key(w) for w in raw["addressee_prefixes"]),
         connectors=_norm_set(raw["connectors"]),

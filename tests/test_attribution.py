@@ -550,3 +550,67 @@ def test_a_cue_verb_is_no_first_name():
     assert index.is_name_word("دانيال") and not index.is_name_word("وجدّد") and not index.is_name_word("وقال")
     text = "والتقى رئيس الحكومة دانيال شابيرو. وقال المبعوث إن الدعم مستمر. وأكد وجدّد شابيرو أن الدعم مستمر."
     assert all(s.actor_canonical != "وجدّد شابيرو" for s in find_statements(text, index))
+
+
+_WITH_PM = ActorIndex.from_records(
+    [
+        *ACTORS.to_records(),
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["رئيس الوزراء العراقي", "رئيس الوزراء"]},
+        {"canonical": "عادل عبد المهدي", "type": "iraqi_government", "aliases": ["عبد المهدي"]},
+        {"canonical": "نواب في البرلمان العراقي", "type": "iraqi_parliament", "aliases": ["النواب"]},
+        {"canonical": "محمد كريم", "type": "political_party", "aliases": ["النائب محمد كريم"]},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("بغداد – أعلن رئيس الوزراء العراقي محمد شياع السوداني أن المهمة انتهت.", "محمد شياع السوداني"),
+        ("المنامة – بغداد – أكد وزير الدفاع الأمريكي أن القوات باقية.", "لويد أوستن"),
+        ("واشنطن (رويترز) - قال مسؤول أمريكي إن القوات ستبقى.", "مسؤولون أمريكيون"),
+    ],
+)
+def test_a_dateline_is_not_the_speaker(text: str, canonical: str):
+    assert _one(text, _WITH_PM).actor_canonical == canonical
+
+
+def test_a_place_before_a_verb_without_a_dash_is_still_read():
+    # No dash: "بغداد" is the subject (an alias of the government in the table).
+    index = ActorIndex.from_records([{"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["بغداد"]}])
+    assert _one("وبغداد أعلنت أن المهمة انتهت.", index).actor_canonical == "الحكومة العراقية"
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("وأكد وزير الخارجية العراقي أهمية استمرار التعاون مع الولايات المتحدة.", "فؤاد حسين"),
+        ("ودان زعيم التيار الصدري عملية الاغتيال.", "مقتدى الصدر"),
+        ("وأكد وزير الدفاع الأمريكي وجود «مؤشرات» على التهديد.", "لويد أوستن"),
+    ],
+)
+def test_a_noun_opening_the_object_ends_the_speaker(text: str, canonical: str):
+    assert _one(text, _WITH_PM).actor_canonical == canonical
+
+
+def test_an_object_noun_inside_an_alias_is_kept():
+    index = ActorIndex.from_records([{"canonical": "التحالف الدولي", "type": "coalition", "aliases": ["عملية العزم الصلب"]}])
+    assert _one("وأكدت عملية العزم الصلب أن التدريب مستمر.", index).actor_canonical == "التحالف الدولي"
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("وأوصى رئيس حكومة تصريف الأعمال عادل عبد المهدي النواب باتخاذ إجراءات عاجلة.", "عادل عبد المهدي"),
+        ("وطالب النائب محمد كريم رئيس الوزراء بأن يطرح قرار البرلمان.", "محمد كريم"),
+    ],
+)
+def test_another_actor_after_a_full_name_is_the_object(text: str, canonical: str):
+    assert _one(text, _WITH_PM).actor_canonical == canonical
+
+
+def test_a_bare_informed_source_is_not_a_government_source():
+    index = ActorIndex.from_records([{"canonical": "مصادر مطلعة", "type": "other", "aliases": ["مصادر موثوقة"]},
+                                     *ACTORS.to_records()])
+    assert _one("وقال مصدر مطلع إن الجلسة كانت بروتوكولية.", index).actor_canonical == "مصادر مطلعة"
+    assert _one("وقال مصدر حكومي إن الجلسة كانت بروتوكولية.", index).actor_canonical == "مصادر حكومية عراقية"
