@@ -200,6 +200,8 @@ class _AliasTrie:
                 opened = self._heads(token)
             for order, node in opened:
                 for rank, canonical, key in node[0]:
+                    if key.startswith("ال") and " " not in key and key not in token_variants(token) and _is_surname_alias(key, canonical):
+                        continue  # "ياسر" is a first name, not the surname alias "الياسر"
                     found.append((i, -i - 1, order, rank, canonical, key))
                 if node[1] and i + 1 < n:
                     self._walk_on(tokens, i, i + 1, n, node[1], order, found)
@@ -218,6 +220,12 @@ class _AliasTrie:
                         found.append((start, -end - 1, order, rank, canonical, key))
                     if child[1] and end + 1 < n:
                         _AliasTrie._walk_on(tokens, start, end + 1, n, child[1], order, found)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _is_surname_alias(key: str, canonical: str) -> bool:
+    """Whether a one-word alias is the surname of a person's canonical name (``الياسر`` of ``فراس الياسر``)."""
+    return canonical_key(canonical).endswith(" " + key)
 
 
 @functools.cache
@@ -648,6 +656,9 @@ class ActorIndex:
                 # رئيسَ الوزراء ...", "وحمّل ... اللواء يحيى رسول قوات التحالف ...".
                 break
             if all(k in covered or tokens[k] in lex.ranks for k in gap) or (len(gap) <= 2 and tokens[chain.end] == "في"):
+                chain = m
+            elif len(gap) <= 3 and canonical_key(m.canonical).split()[0] in {tokens[k] for k in gap}:
+                # "عضو لجنة الأمن والدفاع ياسر إسكندر وتوت": the gap holds the person's first name
                 chain = m
             elif self._is_head_noun(chain, tokens, lex) and not _is_title(tokens[m.start], lex):
                 # A bare head noun ("خبير", "محلل") is only the speaker's description; a

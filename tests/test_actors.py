@@ -276,7 +276,7 @@ def test_a_title_then_an_unknown_person_sharing_a_first_name_with_a_known_one():
 def _naive_find(tokens, index):
     """Every alias compared at every position: what the trie must reproduce, in order."""
     from stance.actors import _lookup_keys
-    from stance.lexicon import token_matches
+    from stance.lexicon import canonical_key, token_matches, token_variants
 
     found = []
     for i, token in enumerate(tokens):
@@ -286,6 +286,9 @@ def _naive_find(tokens, index):
                 if i + len(alias_tokens) > len(tokens) or key in seen:
                     continue
                 if all(token_matches(tokens[i + k], alias_tokens[k]) for k in range(len(alias_tokens))):
+                    surname = len(alias_tokens) == 1 and key.startswith("ال") and canonical_key(canonical).endswith(" " + key)
+                    if surname and key not in token_variants(tokens[i]):
+                        continue  # a surname alias needs its article: "ياسر" is not "الياسر"
                     seen.add(key)
                     found.append((i, i + len(alias_tokens), canonical, key))
     return sorted(found, key=lambda m: (m[0], -m[1]))
@@ -356,3 +359,14 @@ def test_a_place_before_a_name_is_not_part_of_it():
     table = ActorIndex.from_records([{"canonical": "محللون", "type": "analyst", "aliases": ["محلل سياسي"]}])
     assert table.resolve("المحلل في دبي نورمان ريكلفس") == ("نورمان ريكلفس", "analyst")
     assert table.resolve("وزير شؤون البيشمركة في حكومة إقليم كوردستان شورش إسماعيل") == ("شورش إسماعيل", "kurdistan_region")
+
+
+def test_a_first_name_is_not_a_surname_alias_with_the_article():
+    index = ActorIndex.from_records([
+        {"canonical": "فراس الياسر", "type": "armed_faction", "aliases": ["الياسر"]},
+        {"canonical": "ياسر وتوت", "type": "iraqi_parliament", "aliases": ["وتوت"]},
+        {"canonical": "لجنة الأمن والدفاع النيابية", "type": "iraqi_parliament", "aliases": ["لجنة الأمن والدفاع"]},
+    ])
+    assert index.resolve("عضو لجنة الأمن والدفاع ياسر إسكندر وتوت")[0] == "ياسر وتوت"
+    assert index.resolve("وقال الياسر")[0] == "فراس الياسر"
+    assert [m.canonical for m in index.find_aliases(["ياسر"])] == []
