@@ -951,10 +951,12 @@ def _same_side_person(tokens: Sequence[str], canonical: str, actor_type: str, hi
     return canonical, actor_type
 
 
-_MEMBER_HEADS = frozenset({"عضو", "عضوا", "اعضاء"})
+_MEMBER_HEADS = frozenset({"عضو", "عضوا", "اعضاء", "قوي", "قيادي", "قياديا", "قياديون", "قياديين", "قيادات"})
 # Bodies an unnamed official speaks for: ministries, committees, commands (normalised first words);
 # a research body for its analysts ("محلل الشأن العراقي في مجموعة الأزمات الدولية").
 _BODY_HEADS = frozenset({"وزاره", "لجنه", "القياده", "قياده", "هيئه", "مجموعه", "معهد", "مركز", "مؤسسه"})
+# ... and parties, factions, blocs and alliances ("مصدر في الإطار التنسيقي", "مسؤول رفيع في الكتائب").
+_GROUP_TYPES = frozenset({"political_party", "armed_faction", "kurdistan_region", "coalition", "iraqi_parliament"})
 _RESEARCH_HEADS = frozenset({"محلل", "باحث", "خبير", "محلله", "باحثه", "خبيره"})
 _SPOKES_HEADS = frozenset({"متحدث", "ناطق", "متحدثه", "ناطقه"})
 _CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه"})
@@ -990,9 +992,10 @@ def _anonymous_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) 
     best = max(matches, key=lambda m: m.end)
     if k + 1 + best.end < len(tokens):
         return None  # "الباحث في معهد نيو لاينز نيكولاس هيراس": a named person follows
-    if canonical_key(best.canonical).split()[0] not in _BODY_HEADS:
+    actor_type = actors.type_of(best.canonical)
+    if canonical_key(best.canonical).split()[0] not in _BODY_HEADS and actor_type not in _GROUP_TYPES:
         return None  # "مسؤول في الإدارة الأمريكية" stays an anonymous US official
-    return best.canonical, actors.type_of(best.canonical)
+    return best.canonical, actor_type
 
 
 def _ends_subject(token: str, lex: Lexicon) -> bool:

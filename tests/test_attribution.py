@@ -614,3 +614,25 @@ def test_a_bare_informed_source_is_not_a_government_source():
                                      *ACTORS.to_records()])
     assert _one("وقال مصدر مطلع إن الجلسة كانت بروتوكولية.", index).actor_canonical == "مصادر مطلعة"
     assert _one("وقال مصدر حكومي إن الجلسة كانت بروتوكولية.", index).actor_canonical == "مصادر حكومية عراقية"
+
+
+_PARTIES = ActorIndex.from_records(
+    [
+        *ACTORS.to_records(),
+        {"canonical": "الإطار التنسيقي", "type": "political_party", "aliases": ["الإطار"]},
+        {"canonical": "الإدارة الأمريكية", "type": "us_government", "aliases": ["الإدارة الأمريكية"]},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("وقال مصدر في الإطار التنسيقي إن الانسحاب لم يبدأ.", "الإطار التنسيقي"),
+        ("وقال مسؤول رفيع في الكتائب إن الهدنة انتهت.", "كتائب حزب الله"),
+        ("وأبدت قوى في الإطار التنسيقي خشيتها من عودة ترامب.", "الإطار التنسيقي"),
+        ("وقال مسؤول في الإدارة الأمريكية إن القوات ستبقى.", "مسؤولون أمريكيون"),  # GUIDELINES A4
+    ],
+)
+def test_an_anonymous_member_of_a_party_or_faction_speaks_for_it(text: str, canonical: str):
+    assert _one(text, _PARTIES).actor_canonical == canonical
