@@ -382,7 +382,8 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
     words = [toks[k].norm for k in idx]
     cut = _second_person(words, actors, lex)
     if cut is None and not before_verb:
-        cut = _actor_after_name(words, actors, lex)
+        appositions = {n for n in range(1, len(idx)) if any(toks[k].is_punct for k in range(idx[n - 1] + 1, idx[n]))}
+        cut = _actor_after_name(words, actors, lex, appositions)
     if cut is not None:
         return idx[cut]
     match = actors.best_match(words)
@@ -410,12 +411,13 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
     return j
 
 
-def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon) -> int | None:
+def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon, appositions: frozenset[int] | set[int] = frozenset()) -> int | None:
     """Where the object starts when a personal name is followed by another actor's alias.
 
     ``أوصى رئيس حكومة تصريف الأعمال عادل عبد المهدي النواب``, ``طالب النائب محمد كريم
-    رئيس الوزراء``: a name of the table (no title or body word in it) ends the subject; a
-    definite or title alias of another actor right after it is the object.
+    رئيس الوزراء``, ``واتهم وزير الدفاع لويد أوستن جماعات مسلحة``: a person's name of the
+    table ends the subject; another actor's alias of two words or more, or a title or
+    definite actor noun, right after it (not after a comma) is the object.
     """
     if len(words) < 3:
         return None
@@ -424,14 +426,18 @@ def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon) ->
         if first.end >= len(words) or any(token_variants(w) & lex.title_like or w in places() for w in words[first.start:first.end]):
             continue
         after = words[first.end]
-        if not (after.startswith("ال") or token_variants(after) & lex.title_words):
-            continue
+        if first.end in appositions:
+            continue  # "المتحدث باسم رئيس الوزراء عادل عبد المهدي، عبد الكريم خلف": an apposition
+        head = canonical_key(first.canonical).split()[0]
+        if head.startswith("ال") or head in _BODY_HEADS:
+            continue  # a body or party ("الإطار التنسيقي", "معهد نيو لاينز"), not a personal name
         if first.end - first.start < 2 or after in lex.ranks or not _is_person(first.canonical, actors, lex, ()):
             continue  # a one-word alias ("معن") may be the first half of the name
         # The second alias is a title or body ("رئيس الوزراء", "النواب") or two words or more,
         # never one definite word, which may be the name's own surname ("... مهدي تقي الآمرلي").
+        definite = after.startswith("ال") or bool(token_variants(after) & lex.title_words)
         if any(m.start == first.end and m.canonical != first.canonical
-               and (m.end - m.start >= 2 or token_variants(after) & lex.title_like) for m in matches):
+               and (m.end - m.start >= 2 or (definite and token_variants(after) & lex.title_like)) for m in matches):
             return first.end
     return None
 

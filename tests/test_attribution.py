@@ -636,3 +636,20 @@ _PARTIES = ActorIndex.from_records(
 )
 def test_an_anonymous_member_of_a_party_or_faction_speaks_for_it(text: str, canonical: str):
     assert _one(text, _PARTIES).actor_canonical == canonical
+
+
+def test_a_name_then_an_apposition_or_a_party_is_not_cut_as_an_object():
+    index = ActorIndex.from_records(
+        [
+            *_WITH_PM.to_records(),
+            {"canonical": "عبد الكريم خلف", "type": "iraqi_government", "aliases": ["خلف", "المتحدث باسم رئيس الوزراء"]},
+            {"canonical": "الإطار التنسيقي", "type": "political_party", "aliases": []},
+            {"canonical": "سعد السعدي", "type": "political_party", "aliases": ["السعدي"]},
+            {"canonical": "المقاومة الإسلامية في العراق", "type": "armed_faction", "aliases": ["جماعات مسلحة"]},
+        ]
+    )
+    text = "وقال المتحدث باسم رئيس الوزراء المستقيل عادل عبد المهدي، عبد الكريم خلف، إن الحكومة ماضية."
+    assert _one(text, index).actor_canonical == "عبد الكريم خلف"
+    assert _one("وقال القيادي في الإطار التنسيقي سعد السعدي إن الإخراج واجب.", index).actor_canonical == "سعد السعدي"
+    text = "واتهم رئيس حكومة تصريف الأعمال عادل عبد المهدي جماعات مسلحة بالوقوف وراء الهجوم."
+    assert _one(text, index).actor_canonical == "عادل عبد المهدي"
