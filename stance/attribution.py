@@ -300,9 +300,12 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
         j += 1
     while j > i and toks[j - 1].is_punct:
         j -= 1
+    while j > i + 1 and toks[j - 1].norm in _DANGLING and not (j < len(toks) and toks[j].norm in "»”\""):
+        j -= 1  # "الحكومة الاتحادية في عرضها": a span never ends with its preposition (but «كوردستان تي في»)
     return i, _object_after_subject(toks, i, j, lex, actors, before_verb=before_verb)
 
 
+_DANGLING = frozenset({"في", "وفي", "باسم", "عن", "لدي"})
 _PRONOUN_SUFFIXES = ("ها", "هما", "هم")
 _KANA = frozenset({"كان", "وكان", "كانت", "وكانت"})
 
@@ -417,7 +420,8 @@ def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon, ap
     ``أوصى رئيس حكومة تصريف الأعمال عادل عبد المهدي النواب``, ``طالب النائب محمد كريم
     رئيس الوزراء``, ``واتهم وزير الدفاع لويد أوستن جماعات مسلحة``: a person's name of the
     table ends the subject; another actor's alias of two words or more, or a title or
-    definite actor noun, right after it (not after a comma) is the object.
+    definite actor noun, right after it (not after a comma) is the object; so is a
+    ل-phrase (the addressee). A one-word alias counts as a name only when it is the surname.
     """
     if len(words) < 3:
         return None
@@ -431,8 +435,11 @@ def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon, ap
         head = canonical_key(first.canonical).split()[0]
         if head.startswith("ال") or head in _BODY_HEADS:
             continue  # a body or party ("الإطار التنسيقي", "معهد نيو لاينز"), not a personal name
-        if first.end - first.start < 2 or after in lex.ranks or not _is_person(first.canonical, actors, lex, ()):
-            continue  # a one-word alias ("معن") may be the first half of the name
+        surname = first.end - first.start == 1 and canonical_key(first.canonical).split()[-1] == first.alias
+        if (first.end - first.start < 2 and not surname) or after in lex.ranks or not _is_person(first.canonical, actors, lex, ()):
+            continue  # a one-word alias other than the surname ("معن") may be the first half of the name
+        if after.startswith("لل") or (after.startswith("ل") and len(after) > 3 and actors.starts_alias(after[1:])):
+            return first.end  # "أكد أوستن للوزير العراقي", "وقالت أورتاغوس لكردستان 24": the addressee
         # The second alias is a title or body ("رئيس الوزراء", "النواب") or two words or more,
         # never one definite word, which may be the name's own surname ("... مهدي تقي الآمرلي").
         definite = after.startswith("ال") or bool(token_variants(after) & lex.title_words)

@@ -653,3 +653,20 @@ def test_a_name_then_an_apposition_or_a_party_is_not_cut_as_an_object():
     assert _one("وقال القيادي في الإطار التنسيقي سعد السعدي إن الإخراج واجب.", index).actor_canonical == "سعد السعدي"
     text = "واتهم رئيس حكومة تصريف الأعمال عادل عبد المهدي جماعات مسلحة بالوقوف وراء الهجوم."
     assert _one(text, index).actor_canonical == "عادل عبد المهدي"
+
+
+def test_an_addressee_after_a_surname_and_a_dangling_preposition_are_not_the_speaker():
+    index = ActorIndex.from_records(
+        [
+            *_WITH_PM.to_records(),
+            {"canonical": "مسعود بارزاني", "type": "kurdistan_region", "aliases": ["بارزاني"]},
+            {"canonical": "الأمم المتحدة", "type": "other", "aliases": ["الأمم المتحدة"]},
+            {"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["الحكومة الاتحادية"]},
+            {"canonical": "قناة كوردستان تي في", "type": "other", "aliases": ["كوردستان تي في"]},
+        ]
+    )
+    assert _one("وأكد أوستن للوزير العراقي أن القوات باقية.", index).actor_canonical == "لويد أوستن"
+    assert _one("ودعا بارزاني الأمم المتحدة إلى التدخل.", index).actor_canonical == "مسعود بارزاني"
+    statement = _one("وذكرت الحكومة الاتحادية في عرضها للتفويض أن المحادثات ستستمر.", index)
+    assert statement.actor == "الحكومة الاتحادية"
+    assert _one("ورأت قناة «كوردستان تي في» أن الملف قسم القوى.", index).actor_canonical == "قناة كوردستان تي في"
