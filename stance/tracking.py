@@ -152,13 +152,35 @@ class LoggedRun:
     promotion_reason: str
 
 
-def _champion_metric(client: MlflowClient, name: str, metric: str) -> tuple[float | None, str | None]:
+def _champion_metric(client: MlflowClient, name: str, metric: str) -> tuple[float | None, str | None, str]:
+    """The champion's metric, version and training-data fingerprint ("" when it logged none)."""
     try:
         version = client.get_model_version_by_alias(name, CHAMPION_ALIAS)
     except mlflow.exceptions.MlflowException:
-        return None, None
+        return None, None, ""
     run = client.get_run(version.run_id)
-    return run.data.metrics.get(metric), version.version
+    return run.data.metrics.get(metric), version.version, run.data.tags.get(TRAIN_DATA_TAG, "")
+
+
+TRAIN_DATA_TAG = "train_data_sha256"
+
+
+def promotion_decision(metric: str, new: float, old: float | None, old_version: str | None,
+                       new_data: str, old_data: str) -> tuple[bool, str]:
+    """Whether a new version becomes ``@champion``, and why.
+
+    It must beat the champion's grouped-CV figure, when both were measured on the same
+    training rows. A champion cross-validated on other data (the corpus grew or was
+    relabelled) has no comparable figure: the new version replaces it, and the reason says so.
+    """
+    if old is None:
+        return True, f"first champion: {metric}={new:.4f}"
+    if new_data and new_data != old_data:
+        return True, (f"{metric}={new:.4f}; champion v{old_version} ({old:.4f}) was cross-validated on other "
+                      f"training data ({old_data[:12] or 'not recorded'} vs {new_data[:12]}), so its figure is not comparable")
+    if new > old:
+        return True, f"{metric}={new:.4f} beats champion v{old_version} ({old:.4f})"
+    return False, f"{metric}={new:.4f} does not beat champion v{old_version} ({old:.4f})"
 
 
 def log_training_run(result, tracking_uri: str | None = None) -> LoggedRun:
@@ -168,7 +190,8 @@ def log_training_run(result, tracking_uri: str | None = None) -> LoggedRun:
     checksum as tags, the artifacts folder, and the model as a pyfunc with signature and input
     example (``model``: statements in, one row each), plus ``article_model``
     (:class:`StanceArticleModel`: articles in, one row per statement found). The new version becomes ``@champion`` only if its primary metric beats the current
-    champion's; the decision and its reason are logged as a tag and an artifact.
+    champion's on the same training data (:func:`promotion_decision`); the decision and its reason are
+    logged as a tag and an artifact.
     """
     from mlflow.models import infer_signature
 
@@ -180,6 +203,7 @@ def log_training_run(result, tracking_uri: str | None = None) -> LoggedRun:
     client = MlflowClient(uri, uri)
     data_path = Path(config.data.path)
     tags = {"git_commit": _git_commit(), "data_path": str(data_path), "primary_metric": result.primary_metric,
+            TRAIN_DATA_TAG: result.train_data_sha256,
             "labels_checksum": labels_checksum(data_path) if data_path.is_dir() else _file_checksum(data_path)}
     with mlflow.start_run(experiment_id=experiment_id, run_name=config.name, description=config.description) as run:
         mlflow.set_tags(tags)
@@ -217,14 +241,9 @@ def log_training_run(result, tracking_uri: str | None = None) -> LoggedRun:
         promoted, reason = False, "not registered (tracking.registered_model is null)"
         if version is not None:
             new = result.metrics[result.primary_metric]
-            old, old_version = _champion_metric(client, registered, result.primary_metric)
-            if old is None:
-                promoted, reason = True, f"first champion: {result.primary_metric}={new:.4f}"
-            elif new > old:
-                promoted, reason = True, (f"{result.primary_metric}={new:.4f} beats champion v{old_version} "
-                                          f"({old:.4f})")
-            else:
-                reason = f"{result.primary_metric}={new:.4f} does not beat champion v{old_version} ({old:.4f})"
+            old, old_version, old_data = _champion_metric(client, registered, result.primary_metric)
+            promoted, reason = promotion_decision(result.primary_metric, new, old, old_version,
+                                                  result.train_data_sha256, old_data)
             if promoted:
                 client.set_registered_model_alias(registered, CHAMPION_ALIAS, version)
             mlflow.set_tags({"promoted": str(promoted), "promotion_reason": reason})

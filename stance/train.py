@@ -57,6 +57,9 @@ class TrainResult:
         Per-fold metrics, one dict per fold (logged as nested runs).
     artifact_dir:
         Folder holding figures and tables.
+    train_data_sha256:
+        Fingerprint of the training rows the CV figures were measured on (see
+        :func:`train_data_fingerprint`): runs are comparable only when it matches.
     """
 
     config: ExperimentConfig
@@ -68,6 +71,7 @@ class TrainResult:
     n_train: int
     n_test: int
     heads: dict[str, HeadResult] = field(default_factory=dict)
+    train_data_sha256: str = ""
 
 
 def grouped_folds(y: np.ndarray, groups: np.ndarray | None, n_splits: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -253,7 +257,20 @@ def train(config: ExperimentConfig, artifact_dir: Path, report_test: bool = Fals
         "n_train": int(len(train_rows)),
     }
     return TrainResult(config, StanceModel(heads=fitted, meta=meta), metrics, primary, folds, artifact_dir,
-                       n_train=len(train_rows), n_test=len(test_rows), heads=heads)
+                       n_train=len(train_rows), n_test=len(test_rows), heads=heads,
+                       train_data_sha256=train_data_fingerprint(train_rows))
+
+
+def train_data_fingerprint(rows: pd.DataFrame) -> str:
+    """SHA-256 of the training rows as the model sees them (text, actor, labels, CV group), in order.
+
+    Edits elsewhere in ``labels/`` (README, notes, test rows) leave it unchanged; a new or
+    relabelled training statement changes it.
+    """
+    import hashlib
+
+    columns = [c for c in ("text", "actor", "actor_type", "target", "stance", "frame", "group") if c in rows.columns]
+    return hashlib.sha256(rows[columns].to_csv(index=False).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

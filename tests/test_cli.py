@@ -226,3 +226,29 @@ tracking: {{experiment: tw, registered_model: null}}
                              output_format="list")[0]
     logged = mlflow.search_logged_models(experiment_ids=[run.info.experiment_id], output_format="list")
     assert sorted(m.name for m in logged if m.source_run_id == run.info.run_id) == ["model"]
+
+
+def test_run_records_its_training_data_fingerprint(trained):
+    from mlflow.tracking import MlflowClient
+
+    uri, _, _ = trained
+    client = MlflowClient(uri, uri)
+    version = client.get_model_version_by_alias("stance-classifier", "champion")
+    assert len(client.get_run(version.run_id).data.tags["train_data_sha256"]) == 64
+
+
+@pytest.mark.parametrize(
+    "new, old, new_data, old_data, promoted, words",
+    [
+        (0.70, None, "a" * 64, "", True, "first champion"),
+        (0.70, 0.75, "a" * 64, "a" * 64, False, "does not beat"),
+        (0.80, 0.75, "a" * 64, "a" * 64, True, "beats champion"),
+        (0.70, 0.75, "a" * 64, "b" * 64, True, "not comparable"),  # the corpus changed
+        (0.70, 0.75, "a" * 64, "", True, "not recorded"),  # a champion from before fingerprints
+    ],
+)
+def test_promotion_compares_only_runs_on_the_same_training_data(new, old, new_data, old_data, promoted, words):
+    from stance.tracking import promotion_decision
+
+    decided, reason = promotion_decision("cv_stance_macro_f1", new, old, "3" if old else None, new_data, old_data)
+    assert decided is promoted and words in reason
