@@ -200,7 +200,7 @@ class _AliasTrie:
                 opened = self._heads(token)
             for order, node in opened:
                 for rank, canonical, key in node[0]:
-                    if key.startswith("ال") and " " not in key and key not in token_variants(token) and _is_surname_alias(key, canonical):
+                    if key.startswith("ال") and " " not in key and key not in token_variants(token) and is_surname_alias(key, canonical):
                         continue  # "ياسر" is a first name, not the surname alias "الياسر"
                     found.append((i, -i - 1, order, rank, canonical, key))
                 if node[1] and i + 1 < n:
@@ -223,8 +223,8 @@ class _AliasTrie:
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def _is_surname_alias(key: str, canonical: str) -> bool:
-    """Whether a one-word alias is the surname of a person's canonical name (``الياسر`` of ``فراس الياسر``)."""
+def is_surname_alias(key: str, canonical: str) -> bool:
+    """Whether a normalised one-word alias is the last word of a canonical name (``الياسر`` of ``فراس الياسر``)."""
     return canonical_key(canonical).endswith(" " + key)
 
 

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple, Sequence
 
-from stance.actors import OUTLET_NOUNS, ActorIndex, AliasMatch, anonymous_groups, guess_actor_type, nationality
+from stance.actors import OUTLET_NOUNS, ActorIndex, AliasMatch, anonymous_groups, guess_actor_type, is_surname_alias, nationality
 from stance.lexicon import Lexicon, canonical_key, load_lexicon, places, strip_article, token_variants, tokenize_names
 from stance.text import body_lines, match_key, split_sentences, strip_diacritics
 
@@ -40,6 +40,7 @@ Span = tuple[int, int]
 _TOKEN = re.compile(r"[^\W_][\w\u0610-\u061A\u064B-\u065F\u0670]*(?:-[^\W_]+)*|[«»“”\"():،,؛;.!?؟]")
 _PUNCT = frozenset("«»“”\"():،,؛;.!?؟")
 _OPEN_QUOTES = frozenset("«“\"")
+_CLOSE_QUOTES = frozenset("»”\"")
 _MAX_SPEAKER_TOKENS = 14
 
 
@@ -268,7 +269,7 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             # A short quoted name inside a speaker span (حركة «النجباء») is part of it;
             # one opening the span only if it opens an alias ("وتبنّت «المقاومة
             # الإسلامية في العراق»"), else it is the quotation itself.
-            close = next((k for k in range(j + 1, min(j + 6, len(toks))) if toks[k].norm in "»”\""), None)
+            close = next((k for k in range(j + 1, min(j + 6, len(toks))) if toks[k].norm in _CLOSE_QUOTES), None)
             # A quoted accusative ("رفضاً قاطعاً") is the verb's object, never a name.
             accusative = close is not None and any(t.raw.endswith(("ً", "اً")) for t in toks[j + 1 : close])
             named = j > i and (_is_actor_word(toks[j - 1].norm, lex) or strip_article(toks[j - 1].norm) in OUTLET_NOUNS)  # مجلة «فوربس»
@@ -300,7 +301,7 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
         j += 1
     while j > i and toks[j - 1].is_punct:
         j -= 1
-    while j > i + 1 and toks[j - 1].norm in _DANGLING and not (j < len(toks) and toks[j].norm in "»”\""):
+    while j > i + 1 and toks[j - 1].norm in _DANGLING and not (j < len(toks) and toks[j].norm in _CLOSE_QUOTES):
         j -= 1  # "الحكومة الاتحادية في عرضها": a span never ends with its preposition (but «كوردستان تي في»)
     return i, _object_after_subject(toks, i, j, lex, actors, before_verb=before_verb)
 
@@ -435,8 +436,8 @@ def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon, ap
         head = canonical_key(first.canonical).split()[0]
         if head.startswith("ال") or head in _BODY_HEADS:
             continue  # a body or party ("الإطار التنسيقي", "معهد نيو لاينز"), not a personal name
-        surname = first.end - first.start == 1 and canonical_key(first.canonical).split()[-1] == first.alias
-        if (first.end - first.start < 2 and not surname) or after in lex.ranks or not _is_person(first.canonical, actors, lex, ()):
+        one_word = first.end - first.start < 2
+        if (one_word and not is_surname_alias(first.alias, first.canonical)) or after in lex.ranks or not _is_person(first.canonical, actors, lex, ()):
             continue  # a one-word alias other than the surname ("معن") may be the first half of the name
         if after.startswith("لل") or (after.startswith("ل") and len(after) > 3 and actors.starts_alias(after[1:])):
             return first.end  # "أكد أوستن للوزير العراقي", "وقالت أورتاغوس لكردستان 24": the addressee
