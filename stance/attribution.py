@@ -520,6 +520,37 @@ def _skip_connectors(toks: Sequence[_Token], start: int, end: int, lex: Lexicon)
     return i
 
 
+_BAYYANA = frozenset({"بين", "وبين", "فبين"})
+_SUBORDINATORS = frozenset({"ان", "بان", "وان", ":"})
+
+
+def _is_cue_verb(toks: Sequence[_Token], i: int, lex: Lexicon) -> bool:
+    """Whether ``toks[i]`` is a speech verb here.
+
+    ``بيّن`` (explained) folds to ``بين`` (between): it is the verb when written with its
+    shadda, or when it opens the clause and an أن/إن/بأن or a colon follows within six
+    words (``وبين المحمداوي أن``), never in ``بين بغداد وواشنطن``. ``تابع`` (went on) inside
+    a clause and before a ل-phrase is the adjective "affiliated" (``فرد تابع للتحالف``).
+    """
+    norm = toks[i].norm
+    if norm in _BAYYANA:
+        if "\u0651" in toks[i].raw:
+            return True
+        if i > 0 and not all(t.is_punct or t.norm in lex.connectors for t in toks[:i]):
+            return False
+        for tok in toks[i + 1 : i + 7]:
+            if tok.norm in _SUBORDINATORS:
+                return True
+            if tok.is_punct:
+                return False
+        return False
+    if norm not in lex.verbs:
+        return False
+    if norm == "تابع" and i > 0 and not toks[i - 1].is_punct and i + 1 < len(toks) and toks[i + 1].norm.startswith("ل"):
+        return False
+    return True
+
+
 def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _Speaker | None:
     norms = [t.norm for t in toks]
     present = set(norms)  # the scans below run only when their cue word occurs at all
@@ -545,7 +576,7 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
             if span[1] > span[0] and any(norms[k] in lex.verbs for k in range(span[1], min(span[1] + 3, len(norms)))):
                 return _Speaker(*span, cue=i, kind="verb")
     # 2. speech verbs, speaker after or (clause-initial) before the verb
-    verb_positions = [i for i, n in enumerate(norms) if n in lex.verbs]
+    verb_positions = [i for i, n in enumerate(norms) if _is_cue_verb(toks, i, lex)]
     for i in verb_positions:
         first = _skip_connectors(toks, 0, i, lex)
         if first < i and i - first <= _MAX_SPEAKER_TOKENS:
@@ -851,6 +882,12 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     match = actors.best_match(tokens)
     if match is not None and match.start == 0 and match.end == len(tokens) and canonical_key(match.canonical) == match.alias:
         return canonical, actor_type  # the actor's own full name
+    if (match is not None and match.start == 0 and match.end == len(tokens) and token_variants(tokens[0]) & lex.person_titles
+            and _is_person(match.canonical, actors, lex, ())):
+        # "رئيس الوزراء العراقي" in an article that names الكاظمي and never السوداني
+        other = _holder_in_article(tokens, where, actors, lex, article, current=match.canonical)
+        if other is not None:
+            return other
     if match is not None and actors.names_someone_else(tokens, match):
         return canonical, actor_type  # a title and a name the table lacks
     if match is None and actors.has_unknown_name(tokens):
@@ -1041,6 +1078,35 @@ _OFFICE_OWNED = frozenset({"مكتبه", "مكتبها"})
 _OFFICE_QUALIFIERS = frozenset({"الاعلامي", "الخاص", "الصحفي", "الرسمي"})
 
 
+def _holder_in_article(title: Sequence[str], where: int, actors: ActorIndex, lex: Lexicon, article: _Article,
+                       current: str | None = None) -> tuple[str, str] | None:
+    """The person of the table the article names by a name and whose names carry every
+    word of ``title`` (a nationality adjective aside): the holder of that title in this
+    article, nearest to ``where``, earlier mentions first.
+
+    ``current`` is the holder the table gives; when the article names it too, or the
+    title has fewer than two words, nothing is returned. Titles change hands
+    (``رئيس الوزراء العراقي`` was الكاظمي in 2021), and the article says who held it.
+    """
+    keys = [_title_keys(t, lex) for t in title if nationality(t) is None]
+    if len(keys) < 2:
+        return None
+    named: list[tuple[int, str, str]] = [(m.start, m.canonical, m.actor_type) for m in article.mentions if m.proper]
+    if current is not None and any(c == current for _, c, _ in named):
+        return None
+    found = []
+    for start, canonical, actor_type in named:
+        if canonical == current or not _is_person(canonical, actors, lex, ()):
+            continue
+        names = _name_tokens(actors.names_of(canonical) | {canonical_key(canonical)}, lex)
+        if all(k & names for k in keys):
+            found.append((start > where, abs(start - where), canonical, actor_type))
+    if not found:
+        return None
+    best = min(found)
+    return best[2], best[3]
+
+
 def _office_holder(tokens: Sequence[str], where: int, actors: ActorIndex, lex: Lexicon, article: _Article) -> tuple[str, str] | None:
     """The person an office speaks for, or None when the span is not a person's office.
 
@@ -1074,7 +1140,10 @@ def _office_holder(tokens: Sequence[str], where: int, actors: ActorIndex, lex: L
     canonical, actor_type = _resolve(owner, where, actors, lex, article)
     if canonical in actors and _is_person(canonical, actors, lex, ()):
         return canonical, actor_type
-    return None
+    # "وأعلن المكتب الإعلامي لرئيس الوزراء أن محمد شياع السوداني رعى ...": the holder the article names
+    if not token_variants(first) & lex.person_titles:
+        return None  # "مكتب مكافحة الإرهاب في وزارة الخارجية": a body's office
+    return _holder_in_article([first, *tokens[k + 1:]], where, actors, lex, article)
 
 
 def _earlier_unknown_with_title(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon, article: _Article) -> tuple[str, str] | None:

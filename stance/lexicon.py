@@ -32,7 +32,7 @@ __all__ = [
     "tokenize_names",
 ]
 
-_NAME_TOKEN = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_NAME_TOKEN = re.compile(r"[^\W_]+")
 
 
 @functools.cache

@@ -670,3 +670,54 @@ def test_an_addressee_after_a_surname_and_a_dangling_preposition_are_not_the_spe
     statement = _one("وذكرت الحكومة الاتحادية في عرضها للتفويض أن المحادثات ستستمر.", index)
     assert statement.actor == "الحكومة الاتحادية"
     assert _one("ورأت قناة «كوردستان تي في» أن الملف قسم القوى.", index).actor_canonical == "قناة كوردستان تي في"
+
+
+_SESSION5 = ActorIndex.from_records(
+    [
+        *ACTORS.to_records(),
+        {"canonical": "قيس المحمداوي", "type": "iraqi_government", "aliases": ["المحمداوي", "نائب قائد العمليات المشتركة"]},
+        {"canonical": "عبد الأمير الشمري", "type": "iraqi_government", "aliases": ["نائب قائد العمليات المشتركة"]},
+        {"canonical": "قيادة العمليات المشتركة", "type": "iraqi_government", "aliases": ["العمليات المشتركة"]},
+        {"canonical": "التحالف الدولي", "type": "coalition", "aliases": ["التحالف"]},
+        {"canonical": "أنغريت كرامب كارنباور", "type": "coalition", "aliases": ["كرامب كارنباور", "وزيرة الدفاع الألمانية"]},
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["السوداني", "رئيس الوزراء العراقي"]},
+        {"canonical": "مصطفى الكاظمي", "type": "iraqi_government", "aliases": ["الكاظمي", "رئيس الوزراء مصطفى الكاظمي"]},
+    ]
+)
+
+
+@pytest.mark.parametrize("verb", ["وبيّن", "وبين"])
+def test_bayyana_is_a_speech_verb_but_bayna_is_not(verb: str):
+    text = f"{verb} المحمداوي أن مقر القيادة بات خالياً من أي فرد تابع للتحالف."
+    statement = _one(text, _SESSION5)
+    assert (statement.actor, statement.actor_canonical) == ("المحمداوي", "قيس المحمداوي")
+    assert find_statements("وبين بغداد وواشنطن خلاف على موعد الانسحاب.", _SESSION5) == []
+
+
+def test_tabi_before_a_l_phrase_inside_a_clause_is_not_a_cue():
+    assert find_statements("ولم يبق في المقر أي فرد تابع للتحالف الدولي.", _SESSION5) == []
+    assert _one("وتابع المحمداوي أن المهمة انتهت.", _SESSION5).actor_canonical == "قيس المحمداوي"
+
+
+def test_a_name_after_a_compound_rank_is_the_speaker():
+    text = "وقال نائب قائد العمليات المشتركة الفريق الأول الركن قيس المحمداوي إن المهمة انتهت."
+    assert _one(text, _SESSION5).actor_canonical == "قيس المحمداوي"
+
+
+def test_a_hyphenated_name_matches_its_alias():
+    text = "وأكدت وزيرة الدفاع الألمانية أنغريت كرامب-كارنباور أن أحداً من الجنود لم يصب."
+    assert _one(text, _SESSION5).actor_canonical == "أنغريت كرامب كارنباور"
+
+
+def test_a_title_goes_to_the_holder_the_article_names():
+    text = ("واستقبل الرئيس الأمريكي رئيس الوزراء مصطفى الكاظمي في البيت الأبيض.\n"
+            "وقال رئيس الوزراء العراقي إن بلاده لا تحتاج إلى قوات قتالية.")
+    [statement] = find_statements(text, _SESSION5)
+    assert statement.actor_canonical == "مصطفى الكاظمي"
+    # the table's holder when the article names no one else
+    assert _one("وقال رئيس الوزراء العراقي إن بلاده لا تحتاج إلى قوات قتالية.", _SESSION5).actor_canonical == "محمد شياع السوداني"
+
+
+def test_an_office_speaks_for_the_holder_named_after_it():
+    text = "وأعلن المكتب الإعلامي لرئيس الوزراء أن محمد شياع السوداني رعى الجولة الأولى من الحوار."
+    assert _one(text, _SESSION5).actor_canonical == "محمد شياع السوداني"
