@@ -290,6 +290,8 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             break
         if not before_verb and tok.norm in lex.object_nouns and not actors_start(tok.norm):
             break  # "وأكد رئيس الوزراء أهمية ...": the object (but "عملية العزم الصلب" is a name)
+        if not before_verb and j > i and tok.norm in _QUANTIFIERS:
+            break  # "ودعا زعيم الحزب جميع القوى السياسية": the object (but "وأكدت جميع الفصائل")
         if j > i and _is_suffixed_noun(tok.norm, lex, actors):
             break  # "وأبدت الحكومة الإيرانية ارتياحها": the object, with its pronoun
         if j > i and _is_possessed_object(toks, j, lex, actors):
@@ -307,6 +309,7 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
 
 
 _DANGLING = frozenset({"في", "وفي", "باسم", "عن", "لدي"})
+_QUANTIFIERS = frozenset({"جميع", "كافه", "كل"})
 _PRONOUN_SUFFIXES = ("ها", "هما", "هم")
 _KANA = frozenset({"كان", "وكان", "كانت", "وكانت"})
 
@@ -388,6 +391,8 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
     if cut is None and not before_verb:
         appositions = {n for n in range(1, len(idx)) if any(toks[k].is_punct for k in range(idx[n - 1] + 1, idx[n]))}
         cut = _actor_after_name(words, actors, lex, appositions)
+        if cut is None:
+            cut = _object_after_title(words, actors, lex, appositions)
     if cut is not None:
         return idx[cut]
     match = actors.best_match(words)
@@ -447,6 +452,38 @@ def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon, ap
         if any(m.start == first.end and m.canonical != first.canonical
                and (m.end - m.start >= 2 or (definite and token_variants(after) & lex.title_like)) for m in matches):
             return first.end
+    return None
+
+
+def _object_after_title(words: Sequence[str], actors: ActorIndex, lex: Lexicon, appositions: frozenset[int] | set[int] = frozenset()) -> int | None:
+    """Where the object starts when a person's complete title is followed by a body or a place.
+
+    ``ودعا الزعيم الكردي طهران إلى ...``, ``ودعا زعيم العصائب السلطات العراقية إلى ...``:
+    a person's title, definite with its adjectives (``الزعيم الكردي``) or a title word with
+    its complement (``زعيم العصائب``), is the subject; a body or place of the table after it
+    is the object. The complement right after the title word is not (``زعيم التيار
+    الصدري``), nor is a person after the title (``رئيس الوزراء محمد شياع السوداني``).
+    """
+    if len(words) < 3 or not _bare_variants(words[0]) & lex.person_titles:
+        return None
+    matches = actors.find_aliases(words)
+    if words[0].startswith("ال"):
+        k = 1
+    else:
+        complement = [m.end for m in matches if m.start == 1]
+        if complement:
+            k = max(complement)
+        elif words[1].startswith("ال") and not _bare_variants(words[1]) & lex.title_words:
+            k = 2
+        else:
+            return None
+    while k < len(words) and nationality(words[k]) is not None:
+        k += 1
+    if k >= len(words) or k in appositions or not (words[k].startswith("ال") or words[k] in places()):
+        return None
+    after = [m for m in matches if m.start == k]
+    if after and not any(_is_person(m.canonical, actors, lex, ()) for m in after):
+        return k
     return None
 
 
@@ -855,6 +892,9 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     office = _office_holder(tokens, where, actors, lex, article)
     if office is not None:
         return office
+    analyst = _earlier_analyst(tokens, written, actors, lex, history)
+    if analyst is not None:
+        return analyst
     earlier = _earlier_unknown_with_title(tokens, actors, lex, article)
     if earlier is not None:
         return earlier
@@ -981,6 +1021,23 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     if ranked[0] >= max(1, own):
         return ranked[3][1], ranked[3][2]
     return _same_side_person(tokens, canonical, actor_type, history, actors, lex, is_title and not body)
+
+
+_ANALYST_TITLES = frozenset({"خبير", "محلل", "باحث", "اكاديمي", "استاذ", "كاتب", "خبيره", "محلله", "باحثه", "اكاديميه", "استاذه", "كاتبه"})
+
+
+def _earlier_analyst(tokens: Sequence[str], written: str, actors: ActorIndex, lex: Lexicon, history: Sequence[Statement]) -> tuple[str, str] | None:
+    """An analyst's title alone (``ورأى الخبير``, ``وأضاف الأكاديمي العراقي``) is the
+    analyst the article quoted last, when that analyst is a person of the table; the
+    collective ``محللون`` only when the article quoted no one of that kind."""
+    if len(tokens) > 3 or not tokens[0].startswith("ال") or strip_article(tokens[0]) not in _ANALYST_TITLES:
+        return None
+    if not all(t.startswith("ال") for t in tokens[1:]) or actors.personal_name(written) is not None:
+        return None  # "الخبير الإيراني صدقيان", "الخبير الأمني سرمد البياتي" name him
+    for statement in reversed(history):
+        if statement.actor_type == "analyst" and statement.actor_canonical in actors and _is_person(statement.actor_canonical, actors, lex, history):
+            return statement.actor_canonical, statement.actor_type
+    return None
 
 
 def _same_side_person(tokens: Sequence[str], canonical: str, actor_type: str, history: Sequence[Statement],
@@ -1205,6 +1262,29 @@ def _is_person(canonical: str, actors: ActorIndex, lex: Lexicon, history: Sequen
     return any(token_variants(name.split()[0]) & person_titles for name in names) or not any(token_variants(w) & lex.titles_or_actor_nouns or w in places() for name in names for w in name.split())
 
 
+def _cited_account(toks: Sequence[_Token], speaker: _Speaker, actors: ActorIndex, lex: Lexicon, article: _Article) -> tuple[str, str] | None:
+    """The actor a "both sides" clause is reported by: the source after بحسب/وفق in the
+    sentence (``بحسب البيت الأبيض``, ``وفق البيان`` -> the document's issuer, ``بحسب بيان
+    المكتب`` -> the office's holder), when it resolves to an actor of the table."""
+    for k, tok in enumerate(toks):
+        if tok.norm not in lex.source_words or speaker.start <= k < speaker.end:
+            continue
+        k += 1
+        if k < len(toks) and toks[k].norm in ("ل", "لما", "ما"):
+            k += 1
+        start, end = _span_after(toks, k, lex, stop_at_comma=True)
+        words = [t.raw for t in toks[start:end] if not t.is_punct]
+        if not words:
+            continue
+        if strip_article(tokenize_names(words[0])[0]) in lex.document_words and len(words) > 1 and not actors.find_aliases(tokenize_names(" ".join(words[:2]))):
+            words = words[1:]  # "بحسب بيان المكتب", "وفق بيان البيت الأبيض": the document's author
+        written = " ".join(words)
+        canonical, actor_type = _resolve(written, toks[start].start, actors, lex, article)
+        if canonical in actors:
+            return canonical, actor_type
+    return None
+
+
 def _note_document(statement: Statement, toks: Sequence[_Token], speaker: _Speaker, actors: ActorIndex, lex: Lexicon, article: _Article) -> None:
     """A statement made "in a statement/letter" (``قالت الهيئة في بيان``, ``وجهت الوزارة
     رسالة``) makes its actor the issuer of that document."""
@@ -1292,6 +1372,9 @@ def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
             where = toks[speaker.start].start
             canonical, actor_type = _resolve(written, where, actors, lex, article)
             bare = tokenize_names(written)
+            if len(bare) == 1 and bare[0] in lex.both_sides:
+                # "وأكد الجانبان، وفق بيان البيت الأبيض": the account the sentence cites (A3.1)
+                canonical, actor_type = _cited_account(toks, speaker, actors, lex, article) or (canonical, actor_type)
             if len(bare) == 1 and canonical not in actors and canonical_key(canonical) == bare[0] and not bare[0].startswith("ال"):
                 # "وقال شابيرو": a surname the table lacks, named in full earlier in the article
                 canonical = article.full_name(bare[0], where, actors) or canonical

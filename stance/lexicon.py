@@ -188,6 +188,7 @@ class Lexicon:
     title_synonyms: Mapping[str, str]
     object_verbs: frozenset[str]
     object_prepositions: frozenset[str]
+    both_sides: frozenset[str]
 
     # Unions the resolver tests every token against, built once (per-call unions of these
     # sets cost more than the lookups).
@@ -283,4 +284,5 @@ def load_lexicon() -> Lexicon:
         title_synonyms={strip_article(canonical_key(w)): strip_article(canonical_key(group[0])) for group in raw["title_synonyms"] for w in group},
         object_verbs=frozenset(object_verbs),
         object_prepositions=_norm_set(raw["object_prepositions"]),
+        both_sides=_norm_set(raw["both_sides"]),
     )

@@ -721,3 +721,49 @@ def test_a_title_goes_to_the_holder_the_article_names():
 def test_an_office_speaks_for_the_holder_named_after_it():
     text = "وأعلن المكتب الإعلامي لرئيس الوزراء أن محمد شياع السوداني رعى الجولة الأولى من الحوار."
     assert _one(text, _SESSION5).actor_canonical == "محمد شياع السوداني"
+
+
+_SIDES = ActorIndex.from_records(
+    [
+        *ACTORS.to_records(),
+        {"canonical": "مسعود بارزاني", "type": "kurdistan_region", "aliases": ["بارزاني", "زعيم الحزب الديمقراطي الكردستاني"]},
+        {"canonical": "قيس الخزعلي", "type": "armed_faction", "aliases": ["الخزعلي", "زعيم العصائب"]},
+        {"canonical": "عصائب أهل الحق", "type": "armed_faction", "aliases": ["العصائب"]},
+        {"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": ["السلطات العراقية", "بغداد"]},
+        {"canonical": "إيران", "type": "iran", "aliases": ["طهران"]},
+        {"canonical": "التيار الصدري", "type": "political_party", "aliases": ["التيار الصدري"]},
+        {"canonical": "القوى السياسية العراقية", "type": "political_party", "aliases": ["القوى السياسية"]},
+        {"canonical": "البيت الأبيض", "type": "us_government", "aliases": ["البيت الأبيض"]},
+        {"canonical": "الحكومتان العراقية والأمريكية", "type": "other", "aliases": ["الجانبان", "البيان المشترك"]},
+        {"canonical": "محللون", "type": "analyst", "aliases": ["خبير", "محلل", "خبراء"]},
+        {"canonical": "إياد العنبر", "type": "analyst", "aliases": ["العنبر"]},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("ودعا زعيم العصائب السلطات العراقية إلى التقدم بطلب رسمي.", "قيس الخزعلي"),
+        ("ودعا زعيم الحزب الديمقراطي الكردستاني طهران إلى احترام سيادة العراق.", "مسعود بارزاني"),
+        ("ودعا زعيم التيار الصدري إلى تظاهرة مليونية.", "مقتدى الصدر"),  # the complement stays
+        ("ودعا زعيم الحزب جميع القوى السياسية إلى مراجعة الذات.", "زعيم الحزب"),  # the quantifier opens the object
+    ],
+)
+def test_a_body_after_a_persons_complete_title_is_the_object(text: str, canonical: str):
+    statement = _one(text, _SIDES)
+    assert canonical in (statement.actor_canonical, statement.actor)
+
+
+def test_both_sides_are_the_account_the_sentence_cites():
+    assert _one("وتعهد الجانبان، وفق بيان البيت الأبيض، بمواصلة التنسيق.", _SIDES).actor_canonical == "البيت الأبيض"
+    assert _one("كما تطرق الجانبان، بحسب البيت الأبيض، إلى التعاون في الطاقة.", _SIDES).actor_canonical == "البيت الأبيض"
+    joint = _one("وأكد الجانبان، وفق البيان المشترك، التزامهما بالجدول.", _SIDES)
+    assert joint.actor_canonical == "الحكومتان العراقية والأمريكية"
+    assert _one("وأكد الجانبان التزامهما بالجدول الزمني.", _SIDES).actor_canonical == "الحكومتان العراقية والأمريكية"
+
+
+def test_an_analysts_title_alone_is_the_analyst_quoted_last():
+    text = "وقال إياد العنبر إن المفاوضات مستمرة.\nورأى الخبير أن العراق بحاجة إلى علاقات مستقرة مع واشنطن."
+    assert [s.actor_canonical for s in find_statements(text, _SIDES)] == ["إياد العنبر", "إياد العنبر"]
+    assert _one("ورأى الخبير أن العراق بحاجة إلى علاقات مستقرة.", _SIDES).actor_canonical == "محللون"
