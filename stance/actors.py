@@ -291,6 +291,11 @@ def strip_article_written(word: str) -> str:
     return word[2:] if word.startswith("ال") and len(word) > 4 else word
 
 
+# A foreign state's organs the table may lack (normalised, no article): its ministries,
+# foreign ministry and presidency speak for its government.
+_STATE_HEADS = frozenset({"وزاره", "خارجيه", "رياسه"})
+
+
 @dataclass(frozen=True)
 class AliasMatch:
     """One alias found in a token sequence.
@@ -406,6 +411,7 @@ class ActorIndex:
         self._trie = _AliasTrie(self._by_first)
         self._ambiguous_trie = _AliasTrie(self._ambiguous_by_first)
         self._nationalities: dict[str, frozenset[str]] = {}  # filled on demand by nationalities_of
+        self._governments: dict[str, str] | None = None  # nationality -> its government, by _government_of
         self._surnames = frozenset(strip_article(canonical_key(c).split()[-1]) for c in self._types if " " in canonical_key(c))
         self._keys = {canonical_key(c): c for c in self._types}
 
@@ -655,6 +661,8 @@ class ActorIndex:
                 # After a name a title opens the object, not an apposition: "حثّ بلينكن
                 # رئيسَ الوزراء ...", "وحمّل ... اللواء يحيى رسول قوات التحالف ...".
                 break
+            if tokens[chain.end] == "في" and self._is_body(chain, tokens, lex) and len(gap) <= 2:
+                continue  # "لجنة الأمن والدفاع في مجلس النواب": the committee, not the parliament
             if all(k in covered or tokens[k] in lex.ranks for k in gap) or (len(gap) <= 2 and tokens[chain.end] == "في"):
                 chain = m
             elif len(gap) <= 3 and canonical_key(m.canonical).split()[0] in {tokens[k] for k in gap}:
@@ -668,6 +676,12 @@ class ActorIndex:
             else:
                 break
         return chain
+
+    @staticmethod
+    def _is_body(match: "AliasMatch", tokens: Sequence[str], lex: Lexicon) -> bool:
+        """Whether ``match`` is a body's name of two words or more (``لجنة الأمن والدفاع``):
+        a body "in" another (``... في مجلس النواب``) is still itself."""
+        return match.end - match.start >= 2 and bool({strip_article(f) for f in token_variants(tokens[match.start])} & lex.body_nouns)
 
     @staticmethod
     def _is_head_noun(match: "AliasMatch", tokens: Sequence[str], lex: Lexicon) -> bool:
@@ -724,8 +738,27 @@ class ActorIndex:
             return anonymous, self._types[anonymous]
         if match is not None:
             return match.canonical, self._types[match.canonical]
+        government = self._government_of(tokens)
+        if government is not None:
+            return government, self._types[government]
         cleaned = " ".join(written.split()).strip(" ،,:؛-–«»\"“”")
         return self.personal_name(cleaned) or outlet_name(written) or cleaned, guess_actor_type(cleaned)
+
+    def _government_of(self, tokens: Sequence[str]) -> str | None:
+        """A foreign ministry or presidency the table lacks speaks for its government
+        (``وزارة الخارجية الفرنسية`` -> ``الحكومة الفرنسية``, as the corpus labels it):
+        the government of the nationality the span names, when the table has one."""
+        if not tokens or strip_article(tokens[0]) not in _STATE_HEADS:
+            return None
+        stated = {n for t in tokens[1:5] if (n := nationality(t)) is not None}
+        if len(stated) != 1:
+            return None
+        if self._governments is None:
+            self._governments = {}
+            for canonical in self._types:
+                if canonical_key(canonical).startswith("الحكومه ") and len(self.nationalities_of(canonical)) == 1:
+                    self._governments.setdefault(next(iter(self.nationalities_of(canonical))), canonical)
+        return self._governments.get(next(iter(stated)))
 
     def _named_after_title(self, written: str, tokens: Sequence[str], match: AliasMatch) -> tuple[str, str] | None:
         """The person named after a title or collective alias, when the chain of aliases broke.

@@ -910,13 +910,22 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     body = _anonymous_of_body(tokens, actors, lex)
     if body is not None:
         return body
-    if (len(tokens) >= 3 and strip_article(tokens[0]) in _SPOKES_HEADS and tokens[1] == "باسم"
-            and token_variants(tokens[2]) & lex.body_nouns and canonical not in actors
-            and (len(tokens) == 3 or actors.has_unknown_name(tokens))):
-        # "المتحدث باسم القيادة الكابتن بيل أوربان": a one-off spokesperson (GUIDELINES A2)
-        # "المتحدث باسم الحركة": an unnamed spokesperson speaks for the body (GUIDELINES A2),
-        # and "الحركة" is the movement the article named before.
-        spoken_for = _resolve(tokens[2], where, actors, lex, article)
+    if canonical not in actors:
+        unit = _unit_of_body(tokens, actors, lex)
+        if unit is not None:
+            return unit
+    spokes = tokens[1:] if len(tokens) > 3 and strip_article(tokens[0]) in _DEPUTY_HEADS else tokens
+    if (len(spokes) >= 3 and strip_article(spokes[0]) in _SPOKES_HEADS and spokes[1] == "باسم"
+            and token_variants(spokes[2]) & lex.body_nouns and canonical not in actors
+            and (len(spokes) == 3 or actors.has_unknown_name(spokes) or actors.personal_name(written) is not None)):
+        # "المتحدث باسم القيادة الكابتن بيل أوربان", "نائب المتحدث باسم الحكومة الألمانية
+        # فولفغانغ بوشنر": a one-off spokesperson speaks for the body (GUIDELINES A2), the
+        # body's full alias first; "المتحدث باسم الحركة": the movement the article named before.
+        named = [m for m in actors.find_aliases(spokes[2:]) if m.start == 0 and not _is_person(m.canonical, actors, lex, ())]
+        if named:
+            best = max(named, key=lambda m: m.end)
+            return best.canonical, actors.type_of(best.canonical)
+        spoken_for = _resolve(spokes[2], where, actors, lex, article)
         if spoken_for[0] in actors:
             return spoken_for
     match = actors.best_match(tokens)
@@ -1067,6 +1076,7 @@ _BODY_HEADS = frozenset({"وزاره", "لجنه", "القياده", "قياده
 _GROUP_TYPES = frozenset({"political_party", "armed_faction", "kurdistan_region", "coalition", "iraqi_parliament"})
 _RESEARCH_HEADS = frozenset({"محلل", "باحث", "خبير", "محلله", "باحثه", "خبيره"})
 _SPOKES_HEADS = frozenset({"متحدث", "ناطق", "متحدثه", "ناطقه"})
+_DEPUTY_HEADS = frozenset({"نايب", "نايبه", "مساعد", "مساعده"})
 _CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه"})
 
 
@@ -1104,6 +1114,27 @@ def _anonymous_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) 
     if canonical_key(best.canonical).split()[0] not in _BODY_HEADS and actor_type not in _GROUP_TYPES:
         return None  # "مسؤول في الإدارة الأمريكية" stays an anonymous US official
     return best.canonical, actor_type
+
+
+_UNIT_HEADS = frozenset({"قياده", "مكتب", "مديريه", "دايره", "خليه"})
+
+
+def _unit_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) -> tuple[str, str] | None:
+    """A unit the table lacks speaks for the body it belongs to: ``قيادة عمليات الجزيرة في
+    الحشد الشعبي`` -> the PMF, ``مكتب مكافحة الإرهاب في وزارة الخارجية الأمريكية`` -> the
+    ministry. The body closes the span, and is no person."""
+    if strip_article(tokens[0]) not in _UNIT_HEADS:
+        return None
+    k = next((k for k in range(2, min(6, len(tokens))) if tokens[k] == "في"), None)
+    if k is None or k + 1 >= len(tokens):
+        return None
+    matches = [m for m in actors.find_aliases(tokens[k + 1 :]) if m.start == 0 and k + 1 + m.end == len(tokens)]
+    if not matches:
+        return None
+    best = max(matches, key=lambda m: m.end)
+    if _is_person(best.canonical, actors, lex, ()):
+        return None
+    return best.canonical, actors.type_of(best.canonical)
 
 
 def _ends_subject(token: str, lex: Lexicon) -> bool:

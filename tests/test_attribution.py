@@ -767,3 +767,40 @@ def test_an_analysts_title_alone_is_the_analyst_quoted_last():
     text = "وقال إياد العنبر إن المفاوضات مستمرة.\nورأى الخبير أن العراق بحاجة إلى علاقات مستقرة مع واشنطن."
     assert [s.actor_canonical for s in find_statements(text, _SIDES)] == ["إياد العنبر", "إياد العنبر"]
     assert _one("ورأى الخبير أن العراق بحاجة إلى علاقات مستقرة.", _SIDES).actor_canonical == "محللون"
+
+
+_BODIES = ActorIndex.from_records(
+    [
+        *ACTORS.to_records(),
+        {"canonical": "لجنة الأمن والدفاع النيابية", "type": "iraqi_parliament", "aliases": ["لجنة الأمن والدفاع"]},
+        {"canonical": "مجلس النواب العراقي", "type": "iraqi_parliament", "aliases": ["مجلس النواب", "البرلمان العراقي"]},
+        {"canonical": "نواب في البرلمان العراقي", "type": "iraqi_parliament", "aliases": ["نواب"]},
+        {"canonical": "علي نعمة", "type": "iraqi_parliament", "aliases": ["نعمة"]},
+        {"canonical": "هيئة الحشد الشعبي", "type": "armed_faction", "aliases": ["الحشد الشعبي"]},
+        {"canonical": "وزارة الخارجية العراقية", "type": "iraqi_government", "aliases": ["وزارة الخارجية"]},
+        {"canonical": "الحكومة الفرنسية", "type": "coalition", "aliases": ["فرنسا", "باريس"]},
+        {"canonical": "الحكومة الألمانية", "type": "coalition", "aliases": ["برلين"]},
+        {"canonical": "وزارة الدفاع الأمريكية", "type": "us_government", "aliases": ["البنتاغون", "وزارة الدفاع الأمريكية"]},
+        {"canonical": "شون بارنيل", "type": "us_government", "aliases": ["بارنيل"]},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("وحذرت لجنة الأمن والدفاع في مجلس النواب العراقي من فراغ أمني.", "لجنة الأمن والدفاع النيابية"),
+        ("وأشار عضو لجنة الأمن والدفاع في البرلمان العراقي علي نعمة إلى أن الإخراج واجب.", "علي نعمة"),
+        ("وأعلنت قيادة عمليات الجزيرة في الحشد الشعبي أن مقراً تعرض للقصف.", "هيئة الحشد الشعبي"),
+        ("ودانت وزارة الخارجية الفرنسية الهجوم بشدة.", "الحكومة الفرنسية"),
+        ("وقال نائب المتحدث باسم الحكومة الألمانية فولفغانغ بوشنر إن التفويض يمتد عاماً.", "الحكومة الألمانية"),
+        ("وقال المتحدث باسم وزارة الدفاع الأمريكية شون روبرتسون إن الهجمات تنتهك السيادة.", "وزارة الدفاع الأمريكية"),
+    ],
+)
+def test_units_foreign_ministries_and_one_off_spokespeople_speak_for_their_body(text: str, canonical: str):
+    assert _one(text, _BODIES).actor_canonical == canonical
+
+
+def test_a_foreign_ministry_without_a_government_in_the_table_keeps_its_name():
+    statement = _one("ودانت وزارة الخارجية القطرية الهجوم بشدة.", _BODIES)
+    assert statement.actor_canonical == "وزارة الخارجية القطرية"
