@@ -370,6 +370,16 @@ def _complement_after_name(toks: Sequence[_Token], i: int, j: int, lex: Lexicon,
             or (len(words) == 1 and actors.is_surname(words[0])))  # "وأشاد بارزاني بدور"
 
 
+def _is_own_noun(tok: _Token, lex: Lexicon, actors: ActorIndex) -> bool:
+    """A noun with the pronoun ـه alone after a verb (``وأبدى تفاؤله بأن``): the object
+    of a verb whose subject is the speaker before, not an unknown name. Written ـه (not ـة),
+    five letters or more, and no name or actor the table knows."""
+    raw = strip_diacritics(tok.raw)
+    if len(tok.norm) < 5 or not raw.endswith("ه") or raw.endswith("الله") or tok.norm.startswith(("ال", "باسم")):
+        return False
+    return not (_is_actor_word(tok.norm, lex) or actors.starts_alias(tok.norm) or actors.is_surname(tok.norm) or tok.norm in places())
+
+
 def _is_verbal_noun(norm: str) -> bool:
     """An indefinite verbal noun of the forms تفعيل (``تأجيل``) or إفعال (``إعلان``), folded."""
     return len(norm) == 5 and ((norm[0] == "ت" and norm[3] == "ي") or (norm[0] == "ا" and norm[3] == "ا"))
@@ -517,6 +527,8 @@ def _mentions_actor(toks: Sequence[_Token], span: tuple[int, int], actors: Actor
         return False
     if _is_actor_word(words[0], lex) or words[0] in lex.continuation_words or strip_article(words[0]) in lex.document_words:
         return True
+    if words[0] in _OFFICE_OWNED and len(words) <= 2:
+        return True  # "وأفاد مكتبه بأن": the office of the person before
     if len(words) <= 2 and actors.is_generic_alias(words[0]):
         return True  # "وكتب العسكري": resolved from the article's earlier mentions
     if len(words) == 1 and actors.is_surname(words[0]):
@@ -636,7 +648,8 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
             return _Speaker(*span, cue=i, kind="verb")
         # "وأضاف حسين أن": a short unknown name between a clause-initial verb and إن/أن/:
         if first == i and 0 < span[1] - span[0] <= 3 and span[1] < len(toks) and (norms[span[1]] in lex.subject_stops or norms[span[1]] == ":") and not any(n in lex.subject_stops or n in lex.media_words for n in norms[span[0]:span[1]]):
-            return _Speaker(*span, cue=i, kind="verb")
+            if not (span[1] - span[0] == 1 and _is_own_noun(toks[span[0]], lex, actors)):
+                return _Speaker(*span, cue=i, kind="verb")
     # 3. source words: بحسب X، / وفقاً لـ X
     for i, norm in enumerate(norms):
         if norm in lex.source_words:
@@ -876,6 +889,28 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     head = strip_article(tokens[0])
     if history and tokens[0] in lex.continuation_words:
         return history[-1].actor_canonical, history[-1].actor_type
+    if token_variants(tokens[0]) & lex.document_words and len(tokens) >= 2 and tokens[1].startswith("ل") and len(tokens[1]) > 3:
+        # "بيان لمكتبه", "بيان للوزارة", "بيان لحكومة الإقليم": the document speaks for its issuer
+        owner = "ال" + tokens[1][2:] if tokens[1].startswith("لل") else tokens[1][1:]
+        issuer = _resolve(" ".join([owner, *tokens[2:]]), where, actors, lex, article)
+        if issuer[0] in actors:
+            return issuer
+    if len(tokens) <= 2 and tokens[0] == "المكتب" and all(t in _OFFICE_QUALIFIERS for t in tokens[1:]):
+        # "وأضاف المكتب": the office the article quoted before speaks for its holder
+        for statement in reversed(history):
+            words = tokenize_names(statement.actor)
+            if any(strip_article(w.lstrip("ل")) in _OFFICE_HEADS | _OFFICE_OWNED for w in words[:2]) and statement.actor_canonical in actors:
+                return statement.actor_canonical, statement.actor_type
+        # ... or the office the article named before ("وذكر مكتب رئيس الوزراء ...")
+        body = article.body
+        for k in range(len(body) - 1, -1, -1):
+            head = body[k].norm.lstrip("وبل")
+            if body[k].start >= where or body[k].is_punct or head not in _OFFICE_HEADS | _OFFICE_OWNED:
+                continue
+            phrase = [head] + ([t.norm for t in body[k + 1 : k + 5] if not t.is_punct][:3] if head in _OFFICE_HEADS else [])
+            holder = _office_holder(phrase, body[k].start, actors, lex, article)
+            if holder is not None:
+                return holder
     if token_variants(tokens[0]) & lex.document_words and len(tokens) <= 3:
         # "وأضاف البيان": the document speaks for the issuer the article names with it,
         # else for the actor of the statement before.
@@ -1206,11 +1241,21 @@ def _office_holder(tokens: Sequence[str], where: int, actors: ActorIndex, lex: L
     head = strip_article(tokens[0].lstrip("وف"))
     if head in _OFFICE_OWNED:
         rest = [t for t in tokens[1:] if t not in _OFFICE_QUALIFIERS]
-        if rest or not article.statements:
+        if rest:
             return None
-        last = article.statements[-1]
-        if last.actor_canonical in actors and _is_person(last.actor_canonical, actors, lex, ()):
-            return last.actor_canonical, last.actor_type
+        # "استقبل رئيس الوزراء محمد شياع السوداني ...، بحسب بيان لمكتبه": the person the
+        # sentence named first (the subject, not the guest he received) ...
+        since = article.statements[-1].end if article.statements else 0
+        line = article.line_of(where)
+        named = [m for m in article.mentions if since <= m.start < where and m.proper and article.line_of(m.start) == line
+                 and _is_person(m.canonical, actors, lex, ())]
+        if named:
+            return named[0].canonical, named[0].actor_type
+        # ... else the person who spoke last
+        if article.statements:
+            last = article.statements[-1]
+            if last.actor_canonical in actors and _is_person(last.actor_canonical, actors, lex, ()):
+                return last.actor_canonical, last.actor_type
         return None
     if head not in _OFFICE_HEADS:
         return None

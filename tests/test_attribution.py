@@ -804,3 +804,30 @@ def test_units_foreign_ministries_and_one_off_spokespeople_speak_for_their_body(
 def test_a_foreign_ministry_without_a_government_in_the_table_keeps_its_name():
     statement = _one("ودانت وزارة الخارجية القطرية الهجوم بشدة.", _BODIES)
     assert statement.actor_canonical == "وزارة الخارجية القطرية"
+
+
+_OFFICES = ActorIndex.from_records(
+    [
+        *ACTORS.to_records(),
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["السوداني", "رئيس الوزراء العراقي"]},
+        {"canonical": "كيفن ليهي", "type": "coalition", "aliases": ["ليهي", "قائد التحالف الدولي"]},
+        {"canonical": "وزارة البيشمركة", "type": "kurdistan_region", "aliases": ["وزارة البيشمركة"]},
+        {"canonical": "مسعود بارزاني", "type": "kurdistan_region", "aliases": ["بارزاني"]},
+    ]
+)
+
+
+def test_an_office_or_a_document_of_an_office_speaks_for_the_sentences_subject():
+    text = "استقبل رئيس الوزراء العراقي محمد شياع السوداني، الخميس، اللواء كيفن ليهي، قائد التحالف الدولي، بحسب بيان لمكتبه."
+    assert _one(text, _OFFICES).actor_canonical == "محمد شياع السوداني"
+    text = ("وقال ليهي إن التنظيم لم يُهزم بعد.\n"
+            "واستقبل رئيس الوزراء محمد شياع السوداني الجنرال ليهي، وأفاد مكتبه بأن اللقاء تناول التعاون.\n"
+            "وأضاف المكتب أن الجانبين بحثا التطورات في سوريا.")
+    assert [s.actor_canonical for s in find_statements(text, _OFFICES)] == ["كيفن ليهي", "محمد شياع السوداني", "محمد شياع السوداني"]
+    text = "وأعلنت وزارة البيشمركة أن التنسيق مستمر.\nوبحسب بيان للوزارة، بحث الوزير مع العقيد الأمريكي برامج التدريب."
+    assert [s.actor_canonical for s in find_statements(text, _OFFICES)] == ["وزارة البيشمركة", "وزارة البيشمركة"]
+
+
+def test_a_noun_with_his_pronoun_after_the_verb_is_the_object():
+    text = "وقال بارزاني إن العراق سيتجاوز الأزمة.\nوأبدى تفاؤله بأن العراق لن يمر بأزمات كبيرة."
+    assert [s.actor_canonical for s in find_statements(text, _OFFICES)] == ["مسعود بارزاني", "مسعود بارزاني"]
