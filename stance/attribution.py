@@ -277,6 +277,14 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
                 break
             j = close + 1
             continue
+        if tok.norm in _CALLS_ITSELF and j > i and j + 2 < len(toks) and toks[j + 1].norm == "علي" and toks[j + 2].norm.startswith("نفس"):
+            # "جماعة تطلق على نفسها اسم «سرايا أولياء الدم»": the name the group gives itself
+            k = j + 3 + (j + 3 < len(toks) and toks[j + 3].norm == "اسم")
+            if k < len(toks) and toks[k].norm in "«“\"":
+                close = next((c for c in range(k + 1, min(k + 8, len(toks))) if toks[c].norm in _CLOSE_QUOTES), None)
+                if close is not None:
+                    return i, close + 1
+            break
         if tok.norm == "عن" and j > i and token_variants(toks[j - 1].norm) & lex.constituency_titles:
             j += 1  # "النائب عن تيار الحكمة حسن فدعم"
             continue
@@ -309,6 +317,7 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
 
 
 _DANGLING = frozenset({"في", "وفي", "باسم", "عن", "لدي"})
+_CALLS_ITSELF = frozenset({"تطلق", "يطلق", "تسمي", "يسمي"})
 _QUANTIFIERS = frozenset({"جميع", "كافه", "كل"})
 _PRONOUN_SUFFIXES = ("ها", "هما", "هم")
 _KANA = frozenset({"كان", "وكان", "كانت", "وكانت"})
@@ -941,6 +950,14 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
         latest = next((s for s in reversed(history) if s.actor_canonical in anonymous_groups()), None)
         if latest is not None:
             return latest.actor_canonical, latest.actor_type
+    named_itself = next((k for k in range(1, len(tokens) - 2) if tokens[k] in _CALLS_ITSELF and tokens[k + 1] == "علي"), None)
+    if named_itself is not None:
+        # "جماعة تطلق على نفسها اسم «الثوريون»": the name it gives itself, an armed faction if unknown
+        quoted = re.findall(r"[«“\"]([^»”\"]+)[»”\"]", written)
+        if quoted:
+            name = quoted[-1].strip()
+            canonical, actor_type = actors.resolve(name)
+            return (canonical, actor_type) if canonical in actors else (name, "armed_faction")
     canonical, actor_type = actors.resolve(written)
     body = _anonymous_of_body(tokens, actors, lex)
     if body is not None:

@@ -831,3 +831,11 @@ def test_an_office_or_a_document_of_an_office_speaks_for_the_sentences_subject()
 def test_a_noun_with_his_pronoun_after_the_verb_is_the_object():
     text = "وقال بارزاني إن العراق سيتجاوز الأزمة.\nوأبدى تفاؤله بأن العراق لن يمر بأزمات كبيرة."
     assert [s.actor_canonical for s in find_statements(text, _OFFICES)] == ["مسعود بارزاني", "مسعود بارزاني"]
+
+
+def test_a_group_that_names_itself_is_that_name():
+    index = ActorIndex.from_records([*ACTORS.to_records(), {"canonical": "سرايا أولياء الدم", "type": "armed_faction", "aliases": ["أولياء الدم"]}])
+    text = "وتبنّت جماعة تطلق على نفسها اسم «سرايا أولياء الدم» الهجوم على المطار."
+    assert _one(text, index).actor_canonical == "سرايا أولياء الدم"
+    statement = _one("وتبنت جماعة مسلحة تطلق على نفسها «الثوريون» الهجوم في بيان.", index)
+    assert (statement.actor_canonical, statement.actor_type) == ("الثوريون", "armed_faction")
