@@ -1160,8 +1160,8 @@ def _anonymous_of_body(tokens: Sequence[str], actors: ActorIndex, lex: Lexicon) 
     if not matches:
         return None
     best = max(matches, key=lambda m: m.end)
-    if k + 1 + best.end < len(tokens):
-        return None  # "الباحث في معهد نيو لاينز نيكولاس هيراس": a named person follows
+    if k + 1 + best.end < len(tokens) and not tokens[k + 1 + best.end].startswith("ل"):
+        return None  # "الباحث في معهد نيو لاينز نيكولاس هيراس": a named person follows (not "... لشفق نيوز")
     actor_type = actors.type_of(best.canonical)
     if canonical_key(best.canonical).split()[0] not in _BODY_HEADS and actor_type not in _GROUP_TYPES:
         return None  # "مسؤول في الإدارة الأمريكية" stays an anonymous US official
