@@ -663,7 +663,7 @@ class ActorIndex:
                 break
             if tokens[chain.end] == "في" and self._is_body(chain, tokens, lex) and len(gap) <= 2:
                 continue  # "لجنة الأمن والدفاع في مجلس النواب": the committee, not the parliament
-            if all(k in covered or tokens[k] in lex.ranks for k in gap) or (len(gap) <= 2 and tokens[chain.end] == "في"):
+            if all(k in covered or tokens[k] in lex.ranks or nationality(tokens[k]) is not None for k in gap) or (len(gap) <= 2 and tokens[chain.end] == "في"):
                 chain = m
             elif len(gap) <= 3 and canonical_key(m.canonical).split()[0] in {tokens[k] for k in gap}:
                 # "عضو لجنة الأمن والدفاع ياسر إسكندر وتوت": the gap holds the person's first name

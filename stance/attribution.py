@@ -294,8 +294,8 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
         if tok.norm in ("لدي", "الي") and any(_bare_variants(t.norm) & lex.envoy_titles for t in toks[i:j]):
             j += 1  # "سفير إيران لدى الأمم المتحدة أمير سعيد إيرواني", "المبعوث الأمريكي إلى سوريا توم باراك"
             continue
-        if _is_stop(tok, nxt, lex):
-            break
+        if _is_stop(tok, nxt, lex) and not (j > i and tok.norm in _NAME_OR_TIME and _opens_name(toks, j, actors)):
+            break  # (but "صباح النعمان" is a name, not "صباح الاثنين")
         if not before_verb and tok.norm in lex.object_nouns and not actors_start(tok.norm):
             break  # "وأكد رئيس الوزراء أهمية ...": the object (but "عملية العزم الصلب" is a name)
         if not before_verb and j > i and tok.norm in _QUANTIFIERS:
@@ -317,6 +317,16 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
 
 
 _DANGLING = frozenset({"في", "وفي", "باسم", "عن", "لدي"})
+# Time words that are also first names ("صباح النعمان", "فجر"): a stop unless a known name starts there.
+_NAME_OR_TIME = frozenset({"صباح", "فجر", "ظهر", "ليل"})
+
+
+def _opens_name(toks: Sequence[_Token], j: int, actors: ActorIndex | None) -> bool:
+    """Whether a two-word alias or more of the table starts at ``toks[j]``."""
+    if actors is None:
+        return False
+    words = [t.norm for t in toks[j : j + 4] if not t.is_punct]
+    return any(m.start == 0 and m.end >= 2 for m in actors.find_aliases(words))
 _CALLS_ITSELF = frozenset({"تطلق", "يطلق", "تسمي", "يسمي"})
 _QUANTIFIERS = frozenset({"جميع", "كافه", "كل"})
 _PRONOUN_SUFFIXES = ("ها", "هما", "هم")
@@ -468,8 +478,10 @@ def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon, ap
         # The second alias is a title or body ("رئيس الوزراء", "النواب") or two words or more,
         # never one definite word, which may be the name's own surname ("... مهدي تقي الآمرلي").
         definite = after.startswith("ال") or bool(token_variants(after) & lex.title_words)
+        full = first.alias == canonical_key(first.canonical) and " " in first.alias  # the whole name: no surname can follow
         if any(m.start == first.end and m.canonical != first.canonical
-               and (m.end - m.start >= 2 or (definite and token_variants(after) & lex.title_like)) for m in matches):
+               and (m.end - m.start >= 2 or (definite and token_variants(after) & lex.title_like)
+                    or (full and definite and _is_person(m.canonical, actors, lex, ()))) for m in matches):
             return first.end
     return None
 
@@ -496,12 +508,22 @@ def _object_after_title(words: Sequence[str], actors: ActorIndex, lex: Lexicon, 
             k = 2
         else:
             return None
+    stated = set()
     while k < len(words) and nationality(words[k]) is not None:
+        stated.add(nationality(words[k]))
         k += 1
-    if k >= len(words) or k in appositions or not (words[k].startswith("ال") or words[k] in places()):
-        return None
     after = [m for m in matches if m.start == k]
-    if after and not any(_is_person(m.canonical, actors, lex, ()) for m in after):
+    if k >= len(words) or k in appositions or not after:
+        return None
+    if not (words[k].startswith("ال") or words[k] in places() or (stated and words[0].startswith("ال"))):
+        return None  # "المتحدث الإيراني مجلس الأمن": after a definite title with its nationality, any alias
+    def other(m: AliasMatch) -> bool:
+        if not _is_person(m.canonical, actors, lex, ()):
+            return True
+        # "وحثّ الوزير الأمريكي السوداني": a person of another nationality than the title's
+        theirs = actors.nationalities_of(m.canonical)
+        return bool(stated) and bool(theirs) and stated.isdisjoint(theirs)
+    if all(other(m) for m in after):
         return k
     return None
 
@@ -942,6 +964,8 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     earlier = _earlier_unknown_with_title(tokens, actors, lex, article)
     if earlier is not None:
         return earlier
+    if len(tokens) >= 3 and tokens[0].lstrip("و") in ("احد", "احدي") and tokens[1] in _DEMONSTRATIVES:
+        tokens = [tokens[0], *tokens[2:]]  # "أحد هؤلاء المسؤولين"
     if len(tokens) >= 2 and tokens[0].lstrip("و") in ("احد", "احدي") and token_variants(tokens[1]) & lex.anonymous_heads:
         # "وقال أحد المسؤولين": one of the group the article quoted before, if it names none
         group = _resolve(" ".join(tokens[1:]), where, actors, lex, article)
@@ -1091,13 +1115,23 @@ def _earlier_analyst(tokens: Sequence[str], written: str, actors: ActorIndex, le
     """An analyst's title alone (``ورأى الخبير``, ``وأضاف الأكاديمي العراقي``) is the
     analyst the article quoted last, when that analyst is a person of the table; the
     collective ``محللون`` only when the article quoted no one of that kind."""
-    if len(tokens) > 3 or not tokens[0].startswith("ال") or strip_article(tokens[0]) not in _ANALYST_TITLES:
+    if len(tokens) > 3 or strip_article(tokens[0]) not in _ANALYST_TITLES:
         return None
-    if not all(t.startswith("ال") for t in tokens[1:]) or actors.personal_name(written) is not None:
+    definite = tokens[0].startswith("ال")
+    if len(tokens) == 1 and actors.is_surname(tokens[0]):
+        return None  # "الكاتب" is also دانا الكاتب's surname: the article decides
+    if not all(t.startswith("ال") == definite for t in tokens[1:]) or actors.personal_name(written) is not None:
         return None  # "الخبير الإيراني صدقيان", "الخبير الأمني سرمد البياتي" name him
-    for statement in reversed(history):
-        if statement.actor_type == "analyst" and statement.actor_canonical in actors and _is_person(statement.actor_canonical, actors, lex, history):
-            return statement.actor_canonical, statement.actor_type
+    if definite:
+        for statement in reversed(history):
+            if statement.actor_type == "analyst" and statement.actor_canonical in actors and _is_person(statement.actor_canonical, actors, lex, history):
+                return statement.actor_canonical, statement.actor_type
+    if actors.best_match(tokens) is None:
+        # "كاتب أمريكي", "وأضاف الكاتب": an analyst the article does not name is the collective one
+        for head in ("محلل", "خبير"):
+            collective = actors.resolve(head)
+            if collective[0] in actors and collective[1] == "analyst":
+                return collective
     return None
 
 
@@ -1120,7 +1154,7 @@ def _same_side_person(tokens: Sequence[str], canonical: str, actor_type: str, hi
     return canonical, actor_type
 
 
-_MEMBER_HEADS = frozenset({"عضو", "عضوا", "اعضاء", "قوي", "قيادي", "قياديا", "قياديون", "قياديين", "قيادات"})
+_MEMBER_HEADS = frozenset({"عضو", "عضوا", "اعضاء", "قوي", "قيادي", "قياديا", "قياديون", "قياديين", "قيادات", "قايد", "قاده"})
 # Bodies an unnamed official speaks for: ministries, committees, commands (normalised first words);
 # a research body for its analysts ("محلل الشأن العراقي في مجموعة الأزمات الدولية").
 _BODY_HEADS = frozenset({"وزاره", "لجنه", "القياده", "قياده", "هيئه", "مجموعه", "معهد", "مركز", "مؤسسه"})
@@ -1129,6 +1163,7 @@ _GROUP_TYPES = frozenset({"political_party", "armed_faction", "kurdistan_region"
 _RESEARCH_HEADS = frozenset({"محلل", "باحث", "خبير", "محلله", "باحثه", "خبيره"})
 _SPOKES_HEADS = frozenset({"متحدث", "ناطق", "متحدثه", "ناطقه"})
 _DEPUTY_HEADS = frozenset({"نايب", "نايبه", "مساعد", "مساعده"})
+_DEMONSTRATIVES = frozenset({"هولاء", "هذه", "هذا", "تلك"})
 _CLOSE_TO = frozenset({"مقرب", "مقربه", "مقربون", "مقربين", "قريب", "قريبه"})
 
 

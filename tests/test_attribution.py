@@ -839,3 +839,51 @@ def test_a_group_that_names_itself_is_that_name():
     assert _one(text, index).actor_canonical == "سرايا أولياء الدم"
     statement = _one("وتبنت جماعة مسلحة تطلق على نفسها «الثوريون» الهجوم في بيان.", index)
     assert (statement.actor_canonical, statement.actor_type) == ("الثوريون", "armed_faction")
+
+
+_ROUND9 = ActorIndex.from_records(
+    [
+        *ACTORS.to_records(),
+        {"canonical": "صباح النعمان", "type": "iraqi_government", "aliases": ["النعمان", "المتحدث باسم القائد العام للقوات المسلحة"]},
+        {"canonical": "يحيى رسول", "type": "iraqi_government", "aliases": ["المتحدث باسم القائد العام للقوات المسلحة"]},
+        {"canonical": "الجيش العراقي", "type": "iraqi_government", "aliases": ["القوات المسلحة العراقية"]},
+        {"canonical": "بير أولسن", "type": "coalition", "aliases": ["أولسن"]},
+        {"canonical": "بعثة حلف الناتو في العراق", "type": "coalition", "aliases": ["بعثة حلف شمال الأطلسي في العراق"]},
+        {"canonical": "بيت هيغسيث", "type": "us_government", "aliases": ["هيغسيث", "وزير الدفاع الأمريكي"]},
+        {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["السوداني", "رئيس الوزراء العراقي"]},
+        {"canonical": "محللون", "type": "analyst", "aliases": ["محلل", "خبير"]},
+        {"canonical": "دانا الكاتب", "type": "iraqi_parliament", "aliases": ["الكاتب"]},
+        {"canonical": "هيئة الحشد الشعبي", "type": "armed_faction", "aliases": ["الحشد الشعبي"]},
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("عدّ المتحدث باسم القائد العام للقوات المسلحة العراقية، اللواء صباح النعمان، الاثنين، الانسحاب خطوة مهمة.", "صباح النعمان"),
+        ("وقال قائد بعثة حلف شمال الأطلسي في العراق، الفريق الدنماركي بير أولسن، إن البعثة باقية.", "بير أولسن"),
+        ("وحثّ وزير الدفاع الأمريكي بيت هيغسيث السوداني على الإسراع في حل الفصائل.", "بيت هيغسيث"),
+        ("ورأى كاتب أمريكي في مقال رأي أن الاتفاق إعادة تسمية.", "محللون"),
+        ("وقال قائد في كتائب حزب الله إن الهدنة انتهت.", "كتائب حزب الله"),
+        ("وكان قادة في الحشد الشعبي قد أكدوا أن المقر تعرض لقصف.", "هيئة الحشد الشعبي"),
+    ],
+)
+def test_round_nine_speakers(text: str, canonical: str):
+    assert _one(text, _ROUND9).actor_canonical == canonical
+
+
+def test_a_title_of_one_nationality_then_a_person_of_another_is_the_object():
+    text = "التقى بيت هيغسيث رئيس الوزراء.\nوحثّ الوزير الأمريكي السوداني على الإسراع في حل الفصائل."
+    assert find_statements(text, _ROUND9)[-1].actor_canonical == "بيت هيغسيث"
+    assert _one("وقال وزير الدفاع الأمريكي هيغسيث إن القوات باقية.", _ROUND9).actor_canonical == "بيت هيغسيث"
+
+
+def test_a_time_word_is_still_a_stop_and_a_surname_title_is_not_the_collective():
+    assert _one("وقال الوزير صباح الاثنين إن الانسحاب خطوة مهمة.", _ROUND9).actor == "الوزير"
+    assert _one("وقال الكاتب إن الخطوة متوقعة.", _ROUND9).actor_canonical == "دانا الكاتب"
+
+
+def test_one_of_these_officials_is_the_group_quoted_before():
+    text = "وقال مسؤولون أمريكيون إن الضربة دفاعية.\nوقال أحد هؤلاء المسؤولين إن العملية تؤكد الالتزام بسلامة الأفراد."
+    assert [s.actor_canonical for s in find_statements(text, _ROUND9)] == ["مسؤولون أمريكيون", "مسؤولون أمريكيون"]
