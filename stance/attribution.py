@@ -296,6 +296,8 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             continue
         if _is_stop(tok, nxt, lex) and not (j > i and tok.norm in _NAME_OR_TIME and _opens_name(toks, j, actors)):
             break  # (but "صباح النعمان" is a name, not "صباح الاثنين")
+        if not before_verb and j == i + 1 and _after_document(toks[i].norm, tok.norm, lex):
+            break  # "وحمّل البيان الأمريكيين المسؤولية", "ووصف التقرير البيشمركة": the object
         if not before_verb and tok.norm in lex.object_nouns and not actors_start(tok.norm):
             break  # "وأكد رئيس الوزراء أهمية ...": the object (but "عملية العزم الصلب" is a name)
         if not before_verb and j > i and tok.norm in _QUANTIFIERS:
@@ -317,6 +319,20 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
 
 
 _DANGLING = frozenset({"في", "وفي", "باسم", "عن", "لدي"})
+# What may follow a document word in its own noun phrase ("البيان المشترك", "البيان الصادر عن ...").
+_DOCUMENT_QUALIFIERS = frozenset({"المشترك", "الختامي", "الصادر", "الرسمي", "الحكومي", "الاخير", "ذاته", "نفسه", "الصحفي",
+                                  "العسكري", "الاعلامي", "الاول", "الثاني", "الثالث", "الذي", "التي", "الجديد", "الامريكي",
+                                  "العراقي", "الايراني", "الكردي", "الالماني", "البريطاني", "الفرنسي", "التركي", "الاممي"})
+
+
+def _after_document(first: str, norm: str, lex: Lexicon) -> bool:
+    """Whether ``norm`` right after a definite document word (``البيان``) opens the verb's
+    object: a definite word that is none of the document's own qualifiers, or a plural nisba."""
+    if not (first.startswith("ال") and strip_article(first) in lex.document_words):
+        return False
+    if norm in _DOCUMENT_QUALIFIERS or not norm.startswith("ال"):
+        return False
+    return norm.endswith(("يين", "يون")) or not norm.endswith(("ي", "يه"))
 # Time words that are also first names ("صباح النعمان", "فجر"): a stop unless a known name starts there.
 _NAME_OR_TIME = frozenset({"صباح", "فجر", "ظهر", "ليل"})
 

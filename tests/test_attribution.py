@@ -887,3 +887,14 @@ def test_a_time_word_is_still_a_stop_and_a_surname_title_is_not_the_collective()
 def test_one_of_these_officials_is_the_group_quoted_before():
     text = "وقال مسؤولون أمريكيون إن الضربة دفاعية.\nوقال أحد هؤلاء المسؤولين إن العملية تؤكد الالتزام بسلامة الأفراد."
     assert [s.actor_canonical for s in find_statements(text, _ROUND9)] == ["مسؤولون أمريكيون", "مسؤولون أمريكيون"]
+
+
+def test_a_paper_or_editorial_speaks_for_its_author_and_a_document_ends_before_its_object():
+    index = ActorIndex.from_records([*ACTORS.to_records(), {"canonical": "مركز الشرق للبحوث الاستراتيجية", "type": "analyst", "aliases": ["مركز الشرق"]},
+                                     {"canonical": "مسؤولون أمريكيون سابقون", "type": "analyst", "aliases": []}])
+    text = "وقال مركز الشرق للبحوث الاستراتيجية في دراسة إن الانسحاب مؤجل.\nولفتت الدراسة إلى أن الانسحاب سيضاعف التحديات."
+    assert [s.actor_canonical for s in find_statements(text, index)] == ["مركز الشرق للبحوث الاستراتيجية"] * 2
+    text = "وقالت كتائب حزب الله في بيان إن الهدنة انتهت.\nوحمّل البيان الأمريكيين المسؤولية الكاملة عن أي تصعيد."
+    statements = find_statements(text, index)
+    assert (statements[-1].actor, statements[-1].actor_canonical) == ("البيان", "كتائب حزب الله")
+    assert _one("وأكد البيان المشترك التزام الجانبين بالجدول.", index).actor == "البيان المشترك"
