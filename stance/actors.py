@@ -649,10 +649,12 @@ class ActorIndex:
         # العربية استهداف رئيس الوزراء" stops at the first name.
         covered = {k for m in every for k in range(m.start, m.end)}
         chain = outer[0]
+        full_name = False  # the chain has matched its actor's full name ("حسين العامري")
         for m in outer[1:]:
+            full_name = full_name or (chain.alias == canonical_key(chain.canonical) and " " in chain.alias)
             if m.start < chain.end:
-                if m.end > chain.end:
-                    chain = m
+                if m.end > chain.end and not (full_name and m.canonical != chain.canonical):
+                    chain = m  # (a full name is not taken over by another actor overlapping its end)
                 continue
             gap = range(chain.end, m.start)
             if m.alias in places():

@@ -347,6 +347,24 @@ _CALLS_ITSELF = frozenset({"تطلق", "يطلق", "تسمي", "يسمي"})
 _QUANTIFIERS = frozenset({"جميع", "كافه", "كل"})
 _PRONOUN_SUFFIXES = ("ها", "هما", "هم")
 _KANA = frozenset({"كان", "وكان", "كانت", "وكانت"})
+_BUT_HE = frozenset({"لكنه", "لكنها", "ولكنه", "ولكنها", "لكنهم", "ولكنهم"})
+_KANA_REACH = 30  # tokens from كان to قد + the verb, appositions included
+
+
+def _kana_subject(toks: Sequence[_Token], i: int, actors: ActorIndex, lex: Lexicon) -> tuple[int, int] | None:
+    """The subject of ``كان X، apposition، قد قال``: the speaker span right after كان, when
+    the verb at ``i`` follows قد and no other verb lies between (``وكان حسين علاوي، المستشار
+    البارز لرئيس الوزراء، قد قال``, ``وفي البرلمان، كان النائب كريم عليوي قد حذّر``)."""
+    if i < 3 or toks[i - 1].norm not in ("قد", "وقد"):
+        return None
+    k = next((k for k in range(i - 2, max(-1, i - 2 - _KANA_REACH), -1) if toks[k].norm in _KANA), None)
+    if k is None or any(toks[m].norm in lex.verbs for m in range(k + 1, i - 1)):
+        return None
+    start, end = _span_after(toks, k + 1, lex, actors=actors, before_verb=True)
+    end = min(end, i - 1)
+    if end <= start or not _mentions_actor(toks, (start, end), actors, lex):
+        return None
+    return start, end
 
 
 def _is_suffixed_noun(norm: str, lex: Lexicon, actors: ActorIndex | None) -> bool:
@@ -428,8 +446,8 @@ def _object_after_subject(toks: Sequence[_Token], i: int, j: int, lex: Lexicon, 
     alias; the place or body after it is the object. A name after a title
     (``رئيس الوزراء محمد شياع السوداني``) or an adjective is not cut.
     """
-    if actors is None or j - i < 2:
-        return j
+    if actors is None or j - i < 2 or before_verb:
+        return j  # a subject before its verb has no object after it
     idx = [k for k in range(i, j) if not toks[k].is_punct]
     words = [toks[k].norm for k in idx]
     cut = _second_person(words, actors, lex)
@@ -674,6 +692,11 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
     # 2. speech verbs, speaker after or (clause-initial) before the verb
     verb_positions = [i for i, n in enumerate(norms) if _is_cue_verb(toks, i, lex)]
     for i in verb_positions:
+        kana = _kana_subject(toks, i, actors, lex)
+        if kana is not None:
+            return _Speaker(*kana, cue=i, kind="verb")
+        if i > 0 and norms[i - 1] in _BUT_HE and _skip_connectors(toks, 0, i - 1, lex) == i - 1:
+            return _Speaker(-1, -1, cue=i, kind="continuation")  # "لكنه استدرك بأن ...": the speaker before
         first = _skip_connectors(toks, 0, i, lex)
         if first < i and i - first <= _MAX_SPEAKER_TOKENS:
             pre = _span_after(toks, first, lex, actors=actors, before_verb=True)

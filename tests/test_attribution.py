@@ -898,3 +898,22 @@ def test_a_paper_or_editorial_speaks_for_its_author_and_a_document_ends_before_i
     statements = find_statements(text, index)
     assert (statements[-1].actor, statements[-1].actor_canonical) == ("البيان", "كتائب حزب الله")
     assert _one("وأكد البيان المشترك التزام الجانبين بالجدول.", index).actor == "البيان المشترك"
+
+
+def test_kana_subject_with_an_apposition_then_qad_and_the_verb():
+    index = ActorIndex.from_records([*ACTORS.to_records(),
+                                     {"canonical": "حسين علاوي", "type": "iraqi_government", "aliases": ["علاوي"]},
+                                     {"canonical": "محمد شياع السوداني", "type": "iraqi_government", "aliases": ["السوداني"]},
+                                     {"canonical": "حسين العامري", "type": "iraqi_parliament", "aliases": ["العامري"]},
+                                     {"canonical": "لجنة الأمن والدفاع النيابية", "type": "iraqi_parliament", "aliases": ["لجنة الأمن والدفاع"]}])
+    text = "وكان حسين علاوي، المستشار البارز لرئيس الوزراء محمد شياع السوداني، قد قال منتصف آب إن القوات ستنهي انسحابها."
+    assert _one(text, index).actor_canonical == "حسين علاوي"
+    text = "وفي البرلمان، كان حسين العامري، عضو لجنة الأمن والدفاع النيابية، قد حذّر من فراغ أمني."
+    assert _one(text, index).actor_canonical == "حسين العامري"
+    # قد before a verb that is not a speech verb attributes nothing
+    assert find_statements("وكانت القوات الأمريكية، بحسب الجدول، قد انسحبت من القاعدة.", index) == []
+
+
+def test_but_he_continues_the_speaker_before():
+    text = "وقال مقتدى الصدر إن القوات يجب أن ترحل.\nلكنه استدرك بأن «الحوار ممكن».\nلكنها قوة احتلال في نظر أنصاره."
+    assert [s.actor_canonical for s in find_statements(text, ACTORS)] == ["مقتدى الصدر", "مقتدى الصدر"]
