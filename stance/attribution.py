@@ -296,6 +296,8 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
             continue
         if _is_stop(tok, nxt, lex) and not (j > i and tok.norm in _NAME_OR_TIME and _opens_name(toks, j, actors)):
             break  # (but "صباح النعمان" is a name, not "صباح الاثنين")
+        if j > i and tok.norm in _RELATIVES and toks[j - 1].norm.startswith("ال"):
+            break  # "وأضاف المصدر الذي فضّل عدم الكشف عن اسمه": the relative clause describes the speaker
         if not before_verb and j == i + 1 and _after_document(toks[i].norm, tok.norm, lex):
             break  # "وحمّل البيان الأمريكيين المسؤولية", "ووصف التقرير البيشمركة": the object
         if not before_verb and tok.norm in lex.object_nouns and not actors_start(tok.norm):
@@ -319,6 +321,7 @@ def _span_after(toks: Sequence[_Token], i: int, lex: Lexicon, *, stop_at_comma: 
 
 
 _DANGLING = frozenset({"في", "وفي", "باسم", "عن", "لدي"})
+_RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})
 # What may follow a document word in its own noun phrase ("البيان المشترك", "البيان الصادر عن ...").
 _DOCUMENT_QUALIFIERS = frozenset({"المشترك", "الختامي", "الصادر", "الرسمي", "الحكومي", "الاخير", "ذاته", "نفسه", "الصحفي",
                                   "العسكري", "الاعلامي", "الاول", "الثاني", "الثالث", "الذي", "التي", "الجديد", "الامريكي",

@@ -917,3 +917,21 @@ def test_kana_subject_with_an_apposition_then_qad_and_the_verb():
 def test_but_he_continues_the_speaker_before():
     text = "وقال مقتدى الصدر إن القوات يجب أن ترحل.\nلكنه استدرك بأن «الحوار ممكن».\nلكنها قوة احتلال في نظر أنصاره."
     assert [s.actor_canonical for s in find_statements(text, ACTORS)] == ["مقتدى الصدر", "مقتدى الصدر"]
+
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("وأثنى مقتدى الصدر على موقف الحكومة من الانسحاب.", "مقتدى الصدر"),
+        ("وخلص مقتدى الصدر إلى أن الاحتلال لن يدوم.", "مقتدى الصدر"),
+        ("واستشهد مقتدى الصدر بتجربة عام 2011.", "مقتدى الصدر"),
+        ("وانتقد مقتدى الصدر عدم تنفيذ قرار البرلمان.", "مقتدى الصدر"),  # عدم opens the object
+        ("وأضاف المصدر الأمني الذي فضّل عدم الكشف عن اسمه أن الهجوم فشل.", "المصدر الأمني"),  # the relative clause describes him
+    ],
+)
+def test_more_speech_verbs_and_where_a_speaker_ends(text: str, written: str):
+    assert _one(text).actor == written
+
+
+def test_concluding_a_visit_is_no_statement():
+    assert find_statements("واختتم وزير الخارجية العراقي زيارته إلى واشنطن.", ACTORS) == []
