@@ -354,6 +354,36 @@ _BUT_HE = frozenset({"لكنه", "لكنها", "ولكنه", "ولكنها", "ل
 _KANA_REACH = 30  # tokens from كان to قد + the verb, appositions included
 
 
+_AMMA = frozenset({"اما", "واما"})
+
+
+def _amma_subject(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _Speaker | None:
+    """``أما X، apposition، فقال ...``: the topic after أما is the speaker of the ف-verb
+    (``فأكد``, ``فتقول``, ``فقد أعلن``, ``فسبق أن أكد``), appositions and relative clauses
+    between them allowed, no other verb between."""
+    k = next((k for k, t in enumerate(toks[:4]) if t.norm in _AMMA), None)
+    if k is None or k + 1 >= len(toks) or toks[k + 1].norm in ("في", "علي", "عن", "من", "الي", "بعد", "قبل", "خلال"):
+        return None  # "أما في واشنطن، فقال ...": a place or time, not the speaker
+    for i in range(k + 2, min(len(toks), k + 2 + _KANA_REACH)):
+        norm = toks[i].norm
+        if not norm.startswith("ف") or len(norm) < 3:
+            continue
+        bare = norm[1:]
+        verb = i
+        if bare in ("قد", "سبق") and i + 1 < len(toks):
+            verb = next((m for m in range(i + 1, min(i + 4, len(toks))) if toks[m].norm in lex.verbs), None)
+            if verb is None:
+                return None
+        elif not (bare in lex.verbs or norm in lex.verbs):
+            continue
+        start, end = _span_after(toks, k + 1, lex, actors=actors, before_verb=True)
+        end = min(end, i)
+        if end <= start or not _mentions_actor(toks, (start, end), actors, lex):
+            return None
+        return _Speaker(start, end, cue=verb, kind="verb")
+    return None
+
+
 def _kana_subject(toks: Sequence[_Token], i: int, actors: ActorIndex, lex: Lexicon) -> tuple[int, int] | None:
     """The subject of ``كان X، apposition، قد قال``: the speaker span right after كان, when
     the verb at ``i`` follows قد and no other verb lies between (``وكان حسين علاوي، المستشار
@@ -694,6 +724,9 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
                 return _Speaker(*span, cue=i, kind="verb")
     # 2. speech verbs, speaker after or (clause-initial) before the verb
     verb_positions = [i for i, n in enumerate(norms) if _is_cue_verb(toks, i, lex)]
+    amma = _amma_subject(toks, actors, lex)
+    if amma is not None:
+        return amma
     for i in verb_positions:
         kana = _kana_subject(toks, i, actors, lex)
         if kana is not None:

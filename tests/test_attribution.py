@@ -935,3 +935,15 @@ def test_more_speech_verbs_and_where_a_speaker_ends(text: str, written: str):
 
 def test_concluding_a_visit_is_no_statement():
     assert find_statements("واختتم وزير الخارجية العراقي زيارته إلى واشنطن.", ACTORS) == []
+
+
+def test_the_topic_after_amma_speaks_through_appositions():
+    index = ActorIndex.from_records([*ACTORS.to_records(), {"canonical": "الحكومة العراقية", "type": "iraqi_government", "aliases": []},
+                                     {"canonical": "الحكومة الأمريكية", "type": "us_government", "aliases": ["واشنطن"]}])
+    text = "أما الحكومة العراقية، التي تخوض مفاوضات مع واشنطن، فأكدت التزامها بحماية المستشارين."
+    assert _one(text, index).actor_canonical == "الحكومة العراقية"
+    assert _one("أما واشنطن فتقول إن المهمة تحتاج إلى مراجعة.", index).actor_canonical == "الحكومة الأمريكية"
+    text = "أما كتائب حزب الله، التي خسرت أربعة مقاتلين، فقد أعلنت أنها سترد."
+    assert _one(text, index).actor_canonical == "كتائب حزب الله"
+    text = "أما في واشنطن، فقال وزير الدفاع الأمريكي إن القوات باقية."
+    assert _one(text, index).actor_canonical == "لويد أوستن"
