@@ -384,6 +384,28 @@ def _amma_subject(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
     return None
 
 
+_CONTRAST = (("غير", "ان"), ("الا", "ان"), ("لكن",), ("ولكن",))
+
+
+def _contrast_subject(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon, verb_positions: Sequence[int]) -> _Speaker | None:
+    """``غير أن X، apposition، رأى ...``, ``لكن X، الذي ...، قال``: the subject after the
+    contrast word speaks through the first speech verb, appositions between allowed."""
+    norms = [t.norm for t in toks[:3]]
+    opener = next((len(c) for c in _CONTRAST if tuple(norms[: len(c)]) == c), None)
+    if opener is None or not verb_positions:
+        return None
+    i = verb_positions[0]
+    if i - opener > _KANA_REACH or i <= opener + 1:
+        return None
+    start, end = _span_after(toks, opener, lex, actors=actors, before_verb=True)
+    end = min(end, i)
+    if end <= start or not _mentions_actor(toks, (start, end), actors, lex):
+        return None
+    if not any(toks[m].is_punct for m in range(end, i)):
+        return None  # no apposition: the ordinary rules read "لكن الوزير قال"
+    return _Speaker(start, end, cue=i, kind="verb")
+
+
 def _kana_subject(toks: Sequence[_Token], i: int, actors: ActorIndex, lex: Lexicon) -> tuple[int, int] | None:
     """The subject of ``كان X، apposition، قد قال``: the speaker span right after كان, when
     the verb at ``i`` follows قد and no other verb lies between (``وكان حسين علاوي، المستشار
@@ -725,6 +747,8 @@ def _find_speaker(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
     # 2. speech verbs, speaker after or (clause-initial) before the verb
     verb_positions = [i for i, n in enumerate(norms) if _is_cue_verb(toks, i, lex)]
     amma = _amma_subject(toks, actors, lex)
+    if amma is None:
+        amma = _contrast_subject(toks, actors, lex, verb_positions)
     if amma is not None:
         return amma
     for i in verb_positions:

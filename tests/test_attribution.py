@@ -947,3 +947,10 @@ def test_the_topic_after_amma_speaks_through_appositions():
     assert _one(text, index).actor_canonical == "كتائب حزب الله"
     text = "أما في واشنطن، فقال وزير الدفاع الأمريكي إن القوات باقية."
     assert _one(text, index).actor_canonical == "لويد أوستن"
+
+
+def test_the_subject_after_a_contrast_word_speaks_across_an_apposition():
+    index = ActorIndex.from_records([*ACTORS.to_records(), {"canonical": "دانيال ديبتريس", "type": "analyst", "aliases": ["ديبتريس"]}])
+    text = "غير أن دانيال ديبتريس، الباحث في مؤسسة أولويات الدفاع، رأى أن الحديث عن التقليص كان كافياً."
+    assert _one(text, index).actor_canonical == "دانيال ديبتريس"
+    assert find_statements("غير أن القوات، التي وصلت أمس، انسحبت من القاعدة.", index) == []
