@@ -273,7 +273,8 @@ def evaluate_by_subset(
 #: round 6 (session 4, after reporting retold_n ... retold_r as held out in session 3): + retold_n ... retold_r.
 #: round 7 (session 5, after reporting retold_s ... retold_v as held out in session 4): + retold_s ... retold_v.
 #: round 8 (session 5, after measuring retold_w ... retold_ab as held out once): + retold_w ... retold_ab.
-#: The batches written after that (retold_ac onwards) are held out: never opened while writing rules.
+#: The batches written after that (retold_ac, retold_ae, retold_af) are held out: never opened while writing
+#: rules; merged after the last rule commit (511022c) and measured once in session 5.
 RULE_DEV_BATCHES = ("seeds", "retold_a", "retold_b", "retold_c", "retold_d", "retold_e", "retold_f", "retold_g",
                     "retold_h", "retold_i", "retold_j", "retold_k", "retold_l", "retold_m",
                     "retold_n", "retold_o", "retold_p", "retold_q", "retold_r",
