@@ -315,6 +315,11 @@ class AliasMatch:
     canonical: str
     alias: str
 
+    @property
+    def is_full_name(self) -> bool:
+        """Whether the match is the actor's whole name of two words or more (``حسين العامري``)."""
+        return " " in self.alias and self.alias == canonical_key(self.canonical)
+
 
 class ActorIndex:
     """Canonical actors, their types and aliases, and the lookup from written names.
@@ -651,7 +656,7 @@ class ActorIndex:
         chain = outer[0]
         full_name = False  # the chain has matched its actor's full name ("حسين العامري")
         for m in outer[1:]:
-            full_name = full_name or (chain.alias == canonical_key(chain.canonical) and " " in chain.alias)
+            full_name = full_name or chain.is_full_name
             if m.start < chain.end:
                 if m.end > chain.end and not (full_name and m.canonical != chain.canonical):
                     chain = m  # (a full name is not taken over by another actor overlapping its end)

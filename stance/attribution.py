@@ -567,7 +567,7 @@ def _actor_after_name(words: Sequence[str], actors: ActorIndex, lex: Lexicon, ap
         # The second alias is a title or body ("رئيس الوزراء", "النواب") or two words or more,
         # never one definite word, which may be the name's own surname ("... مهدي تقي الآمرلي").
         definite = after.startswith("ال") or bool(token_variants(after) & lex.title_words)
-        full = first.alias == canonical_key(first.canonical) and " " in first.alias  # the whole name: no surname can follow
+        full = first.is_full_name  # the whole name: no surname can follow
         if any(m.start == first.end and m.canonical != first.canonical
                and (m.end - m.start >= 2 or (definite and token_variants(after) & lex.title_like)
                     or (full and definite and _is_person(m.canonical, actors, lex, ()))) for m in matches):
