@@ -221,6 +221,11 @@ def _is_stop(tok: _Token, nxt: _Token | None, lex: Lexicon) -> bool:
     return False
 
 
+def _without_lam(word: str) -> str:
+    """A word without its preposition لـ, the article restored (``للوزارة`` -> ``الوزارة``, ``لمكتبه`` -> ``مكتبه``)."""
+    return "ال" + word[2:] if word.startswith("لل") else word[1:]
+
+
 def _is_verbal_complement(norm: str, lex: Lexicon, raw: str = "") -> bool:
     """A بـ + verbal noun: it follows the speaker, never in it.
 
@@ -357,6 +362,16 @@ _KANA_REACH = 30  # tokens from كان to قد + the verb, appositions included
 _AMMA = frozenset({"اما", "واما"})
 
 
+def _subject_before(toks: Sequence[_Token], start: int, stop: int, actors: ActorIndex, lex: Lexicon) -> tuple[int, int] | None:
+    """The speaker span opening at ``start`` in a subject-first clause, cut at ``stop`` (the
+    verb, or its قد / ف); None unless it names an actor."""
+    start, end = _span_after(toks, start, lex, actors=actors, before_verb=True)
+    end = min(end, stop)
+    if end <= start or not _mentions_actor(toks, (start, end), actors, lex):
+        return None
+    return start, end
+
+
 def _amma_subject(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _Speaker | None:
     """``أما X، apposition، فقال ...``: the topic after أما is the speaker of the ف-verb
     (``فأكد``, ``فتقول``, ``فقد أعلن``, ``فسبق أن أكد``), appositions and relative clauses
@@ -376,11 +391,8 @@ def _amma_subject(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon) -> _
                 return None
         elif not (bare in lex.verbs or norm in lex.verbs):
             continue
-        start, end = _span_after(toks, k + 1, lex, actors=actors, before_verb=True)
-        end = min(end, i)
-        if end <= start or not _mentions_actor(toks, (start, end), actors, lex):
-            return None
-        return _Speaker(start, end, cue=verb, kind="verb")
+        subject = _subject_before(toks, k + 1, i, actors, lex)
+        return _Speaker(*subject, cue=verb, kind="verb") if subject is not None else None
     return None
 
 
@@ -397,10 +409,10 @@ def _contrast_subject(toks: Sequence[_Token], actors: ActorIndex, lex: Lexicon, 
     i = verb_positions[0]
     if i - opener > _KANA_REACH or i <= opener + 1:
         return None
-    start, end = _span_after(toks, opener, lex, actors=actors, before_verb=True)
-    end = min(end, i)
-    if end <= start or not _mentions_actor(toks, (start, end), actors, lex):
+    subject = _subject_before(toks, opener, i, actors, lex)
+    if subject is None:
         return None
+    start, end = subject
     if not any(toks[m].is_punct for m in range(end, i)):
         return None  # no apposition: the ordinary rules read "لكن الوزير قال"
     return _Speaker(start, end, cue=i, kind="verb")
@@ -415,11 +427,7 @@ def _kana_subject(toks: Sequence[_Token], i: int, actors: ActorIndex, lex: Lexic
     k = next((k for k in range(i - 2, max(-1, i - 2 - _KANA_REACH), -1) if toks[k].norm in _KANA), None)
     if k is None or any(toks[m].norm in lex.verbs for m in range(k + 1, i - 1)):
         return None
-    start, end = _span_after(toks, k + 1, lex, actors=actors, before_verb=True)
-    end = min(end, i - 1)
-    if end <= start or not _mentions_actor(toks, (start, end), actors, lex):
-        return None
-    return start, end
+    return _subject_before(toks, k + 1, i - 1, actors, lex)
 
 
 def _is_suffixed_noun(norm: str, lex: Lexicon, actors: ActorIndex | None) -> bool:
@@ -432,6 +440,13 @@ def _is_suffixed_noun(norm: str, lex: Lexicon, actors: ActorIndex | None) -> boo
 _AFTER_OBJECT = frozenset({"من", "عن", "في", "علي", "الي", "ان", "بان", "لان", "ازاء", "حيال", "تجاه", "مع", "بشان", "حول", "لما"})
 
 
+def _ends_in_his(tok: _Token) -> bool:
+    """Whether a word carries the pronoun ـه as written (not ـة, not a name with الله, not
+    the spokesperson idiom ``باسمه``)."""
+    raw = strip_diacritics(tok.raw)
+    return raw.endswith("ه") and not raw.endswith("الله") and not tok.norm.startswith("باسم")
+
+
 def _is_possessed_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: ActorIndex | None) -> bool:
     """An indefinite noun with the pronoun ـه right after a definite word, then a
     preposition or a definite word: the verb's object (``قلقه من``, ``تقديره لجهود``).
@@ -439,9 +454,8 @@ def _is_possessed_object(toks: Sequence[_Token], j: int, lex: Lexicon, actors: A
     Written ـه, not ـة (folded alike by match_key); names with الله are left alone.
     """
     tok = toks[j]
-    raw = strip_diacritics(tok.raw)
-    if len(tok.norm) < 4 or not raw.endswith("ه") or raw.endswith("الله") or tok.norm.startswith(("ال", "لل", "باسم")):
-        return False  # "المتحدث باسمه": the spokesperson idiom, not an object
+    if len(tok.norm) < 4 or not _ends_in_his(tok) or tok.norm.startswith(("ال", "لل")):
+        return False
     if not toks[j - 1].norm.lstrip("وف").startswith(("ال", "لل")):
         return False
     if _is_actor_word(tok.norm, lex) or (actors is not None and actors.starts_alias(tok.norm)) or tok.norm in places():
@@ -482,8 +496,7 @@ def _is_own_noun(tok: _Token, lex: Lexicon, actors: ActorIndex) -> bool:
     """A noun with the pronoun ـه alone after a verb (``وأبدى تفاؤله بأن``): the object
     of a verb whose subject is the speaker before, not an unknown name. Written ـه (not ـة),
     five letters or more, and no name or actor the table knows."""
-    raw = strip_diacritics(tok.raw)
-    if len(tok.norm) < 5 or not raw.endswith("ه") or raw.endswith("الله") or tok.norm.startswith(("ال", "باسم")):
+    if len(tok.norm) < 5 or not _ends_in_his(tok) or tok.norm.startswith("ال"):
         return False
     return not (_is_actor_word(tok.norm, lex) or actors.starts_alias(tok.norm) or actors.is_surname(tok.norm) or tok.norm in places())
 
@@ -1021,7 +1034,7 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
         return history[-1].actor_canonical, history[-1].actor_type
     if token_variants(tokens[0]) & lex.document_words and len(tokens) >= 2 and tokens[1].startswith("ل") and len(tokens[1]) > 3:
         # "بيان لمكتبه", "بيان للوزارة", "بيان لحكومة الإقليم": the document speaks for its issuer
-        owner = "ال" + tokens[1][2:] if tokens[1].startswith("لل") else tokens[1][1:]
+        owner = _without_lam(tokens[1])
         issuer = _resolve(" ".join([owner, *tokens[2:]]), where, actors, lex, article)
         if issuer[0] in actors:
             return issuer
@@ -1207,9 +1220,6 @@ def _resolve(written: str, where: int, actors: ActorIndex, lex: Lexicon, article
     return _same_side_person(tokens, canonical, actor_type, history, actors, lex, is_title and not body)
 
 
-_ANALYST_TITLES = frozenset({"خبير", "محلل", "باحث", "اكاديمي", "استاذ", "كاتب", "خبيره", "محلله", "باحثه", "اكاديميه", "استاذه", "كاتبه"})
-
-
 def _earlier_analyst(tokens: Sequence[str], written: str, actors: ActorIndex, lex: Lexicon, history: Sequence[Statement]) -> tuple[str, str] | None:
     """An analyst's title alone (``ورأى الخبير``, ``وأضاف الأكاديمي العراقي``) is the
     analyst the article quoted last, when that analyst is a person of the table; the
@@ -1260,6 +1270,8 @@ _BODY_HEADS = frozenset({"وزاره", "لجنه", "القياده", "قياده
 # ... and parties, factions, blocs and alliances ("مصدر في الإطار التنسيقي", "مسؤول رفيع في الكتائب").
 _GROUP_TYPES = frozenset({"political_party", "armed_faction", "kurdistan_region", "coalition", "iraqi_parliament"})
 _RESEARCH_HEADS = frozenset({"محلل", "باحث", "خبير", "محلله", "باحثه", "خبيره"})
+# An analyst's titles, for "ورأى الخبير", "وأضاف الأكاديمي العراقي" (:func:`_earlier_analyst`).
+_ANALYST_TITLES = _RESEARCH_HEADS | {"اكاديمي", "استاذ", "كاتب", "اكاديميه", "استاذه", "كاتبه"}
 _SPOKES_HEADS = frozenset({"متحدث", "ناطق", "متحدثه", "ناطقه"})
 _DEPUTY_HEADS = frozenset({"نايب", "نايبه", "مساعد", "مساعده"})
 _DEMONSTRATIVES = frozenset({"هولاء", "هذه", "هذا", "تلك"})
@@ -1415,11 +1427,7 @@ def _office_holder(tokens: Sequence[str], where: int, actors: ActorIndex, lex: L
         k += 1
     if k >= len(tokens):
         return None
-    first = tokens[k]
-    if first.startswith("لل"):
-        first = "ال" + first[2:]
-    elif first.startswith("ل") and k > 1:
-        first = first[1:]
+    first = _without_lam(tokens[k]) if k > 1 or tokens[k].startswith("لل") else tokens[k]
     owner = " ".join([first, *tokens[k + 1:]])
     canonical, actor_type = _resolve(owner, where, actors, lex, article)
     if canonical in actors and _is_person(canonical, actors, lex, ()):
@@ -1595,7 +1603,7 @@ def find_statements(text: str, actors: ActorIndex) -> list[Statement]:
         else:
             written = text[toks[speaker.start].start : toks[speaker.end - 1].end]
             if toks[speaker.cue].norm in ("سبق", "وسبق") and written.startswith("ل"):
-                written = "ال" + written[2:] if written.startswith("لل") else written[1:]  # "وسبق للكعبي أن"
+                written = _without_lam(written)  # "وسبق للكعبي أن"
             where = toks[speaker.start].start
             canonical, actor_type = _resolve(written, where, actors, lex, article)
             bare = tokenize_names(written)
